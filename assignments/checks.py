@@ -1,0 +1,102 @@
+"""Checks whose failures read like a teacher's comment.
+
+Each function raises `AssertionError` with a message that says what was
+expected, what was found, and what to look at; it returns nothing on success.
+Visible and hidden tests in the notebooks use them, so students learn from the
+message rather than from a bare `assert`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, torch.Tensor):
+        return f"a tensor of shape {tuple(value.shape)} and dtype {value.dtype}"
+    return f"{type(value).__name__} {value!r}"[:200]
+
+
+def check_tensor(value: Any, *, name: str = "your answer") -> torch.Tensor:
+    """`value` must be a real `torch.Tensor` (not a subclass pretending to be one)."""
+    if type(value) is not torch.Tensor and not isinstance(value, torch.nn.Parameter):
+        raise AssertionError(f"{name} should be a torch.Tensor, got {_describe(value)}")
+    return value
+
+
+def check_shape(value: Any, expected: tuple[int, ...], *, name: str = "your answer", hint: str = "") -> None:
+    """`value` is a tensor whose shape equals `expected`."""
+    tensor = check_tensor(value, name=name)
+    got = tuple(tensor.shape)
+    if got != tuple(expected):
+        message = f"expected {name} to have shape {tuple(expected)}, got {got}"
+        if sorted(got) == sorted(expected) and got != tuple(expected):
+            message += ": the right sizes in the wrong order; check the order of your dimensions (a transpose?)"
+        if hint:
+            message += f". {hint}"
+        raise AssertionError(message)
+
+
+def check_dtype(value: Any, expected: torch.dtype, *, name: str = "your answer") -> None:
+    """`value` is a tensor of dtype `expected`."""
+    tensor = check_tensor(value, name=name)
+    if tensor.dtype != expected:
+        raise AssertionError(
+            f"expected {name} to have dtype {expected}, got {tensor.dtype}: "
+            f"convert with .to({expected}) or create it with dtype={expected}"
+        )
+
+
+def check_close(
+    value: Any,
+    expected: torch.Tensor,
+    *,
+    name: str = "your answer",
+    atol: float = 1e-5,
+    rtol: float = 1e-4,
+    hint: str = "",
+) -> None:
+    """`value` matches `expected` in shape and, within tolerance, in every element."""
+    check_shape(value, tuple(expected.shape), name=name, hint=hint)
+    got = value.detach().to("cpu", torch.float64)
+    want = expected.detach().to("cpu", torch.float64)
+    if not torch.allclose(got, want, atol=atol, rtol=rtol, equal_nan=True):
+        diff = (got - want).abs()
+        worst = int(diff.argmax())
+        message = (
+            f"{name} has the right shape {tuple(expected.shape)} but wrong values: "
+            f"element {worst} (flattened) is {got.flatten()[worst].item():.5g}, "
+            f"expected {want.flatten()[worst].item():.5g}"
+        )
+        if hint:
+            message += f". {hint}"
+        raise AssertionError(message)
+
+
+def check_equal(value: Any, expected: Any, *, name: str = "your answer", hint: str = "") -> None:
+    """Plain values (ints, tuples, strings) compared exactly."""
+    if type(value) is not type(expected) or value != expected:
+        message = f"expected {name} to be {expected!r}, got {_describe(value)}"
+        if hint:
+            message += f". {hint}"
+        raise AssertionError(message)
+
+
+def check_below(value: float, threshold: float, *, name: str) -> None:
+    """A training figure (a loss) must end below `threshold`."""
+    if not float(value) < threshold:
+        raise AssertionError(
+            f"{name} is {float(value):.4f}, it should be below {threshold}: is your model learning? "
+            "Check that every step calls zero_grad(), backward() and step()"
+        )
+
+
+def check_above(value: float, threshold: float, *, name: str) -> None:
+    """A training figure (an accuracy) must end above `threshold`."""
+    if not float(value) > threshold:
+        raise AssertionError(
+            f"{name} is {float(value):.4f}, it should be above {threshold}: is your model learning? "
+            "Check the loss function, the non-linearity and the training loop"
+        )

@@ -1,0 +1,67 @@
+"""Where the course's files live: one repository root with source/, release/ and solutions/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from assignments import catalog
+
+from .errors import UsageError
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The course root: the nearest folder at or above `start` holding nbgrader_config.py and source/."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "nbgrader_config.py").is_file() and (folder / "source").is_dir():
+            return folder
+    # An installed grader (e.g. in the container) still knows the course it was built from.
+    packaged = Path(__file__).resolve().parent.parent
+    if (packaged / "nbgrader_config.py").is_file() and (packaged / "source").is_dir():
+        return packaged
+    raise UsageError(f"no course found at or above {here}: expected nbgrader_config.py and a source/ folder")
+
+
+@dataclass(frozen=True)
+class Course:
+    """The course's folders, relative to its root."""
+
+    root: Path
+
+    @classmethod
+    def locate(cls, start: Path | None = None) -> Course:
+        return cls(find_root(start))
+
+    @property
+    def source(self) -> Path:
+        return self.root / "source"
+
+    @property
+    def release(self) -> Path:
+        return self.root / "release"
+
+    @property
+    def solutions(self) -> Path:
+        return self.root / "solutions"
+
+    @property
+    def config_file(self) -> Path:
+        return self.root / "nbgrader_config.py"
+
+    def assignment_ids(self) -> list[str]:
+        """Assignment folders present in source/, sorted (the NN_ prefix gives course order)."""
+        return sorted(p.name for p in self.source.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+    def entry(self, assignment_id: str) -> catalog.Assignment:
+        try:
+            return catalog.find(assignment_id)
+        except KeyError as error:
+            raise UsageError(str(error.args[0])) from None
+
+    def source_notebooks(self, assignment_id: str) -> list[Path]:
+        folder = self.source / assignment_id
+        if not folder.is_dir():
+            known = ", ".join(self.assignment_ids()) or "none"
+            raise UsageError(f"no assignment {assignment_id!r} in {self.source}; known assignments: {known}")
+        return sorted(folder.glob("*.ipynb"))
