@@ -1,0 +1,227 @@
+"""The jail a submission's kernel runs in: bubblewrap namespaces, an unprivileged user, cgroup limits.
+
+Inside, the kernel sees the operating system's /usr, the Python interpreter and
+virtual environment, and the course's `assignments` package, all read-only; a
+private tmpfs home as its working directory; no network; no environment
+variable of the grader's. It does not see source/, solutions/, the gradebook,
+or any other submission.
+
+The kernel talks to the grader over Unix sockets (ZeroMQ's ipc transport) in a
+runtime folder bound at the same path inside and out: TCP would not cross the
+empty network namespace.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from .errors import AutograderError
+from .settings import MiB, Limits
+
+HOME = "/home/student"
+NOBODY = 65534
+CGROUP_V1 = Path("/sys/fs/cgroup")
+CGROUP_PARENT = "pytorch-katas"
+
+
+class SandboxUnavailable(AutograderError):
+    """bubblewrap is missing or cannot create namespaces here."""
+
+
+def _is_root() -> bool:
+    return os.geteuid() == 0
+
+
+def _package_dir(name: str) -> Path:
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise SandboxUnavailable(f"the {name!r} package is not installed; run the setup command first")
+    return Path(next(iter(spec.submodule_search_locations))).resolve()
+
+
+def readonly_paths() -> list[Path]:
+    """Host folders the kernel needs, bound read-only at the same path."""
+    paths = [Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), _package_dir("assignments")]
+    unique: list[Path] = []
+    for path in paths:
+        if str(path).startswith("/usr/") or any(path == p or p in path.parents for p in unique):
+            continue
+        unique.append(path)
+    return unique
+
+
+class Cgroups:
+    """A memory and a pids cgroup (v1) for one kernel, so limits cover every child it forks."""
+
+    def __init__(self, name: str) -> None:
+        self.memory = CGROUP_V1 / "memory" / CGROUP_PARENT / name
+        self.pids = CGROUP_V1 / "pids" / CGROUP_PARENT / name
+
+    @staticmethod
+    def available() -> bool:
+        return _is_root() and (CGROUP_V1 / "memory" / "cgroup.procs").exists() and (
+            CGROUP_V1 / "pids" / "cgroup.procs"
+        ).exists()
+
+    def create(self, limits: Limits) -> None:
+        for folder in (self.memory, self.pids):
+            folder.mkdir(parents=True, exist_ok=True)
+        (self.memory / "memory.limit_in_bytes").write_text(str(limits.memory_mb * MiB))
+        swap = self.memory / "memory.memsw.limit_in_bytes"
+        if swap.exists():
+            swap.write_text(str(limits.memory_mb * MiB))
+        (self.pids / "pids.max").write_text(str(limits.processes))
+
+    def join_command(self) -> list[str]:
+        """A shell prefix that moves itself into both cgroups, then execs the rest of the command."""
+        script = (
+            f'echo $$ > {self.memory}/cgroup.procs && echo $$ > {self.pids}/cgroup.procs && exec "$@"'
+        )
+        return ["/bin/sh", "-c", script, "katas-sandbox"]
+
+    def oom_killed(self) -> bool:
+        try:
+            for line in (self.memory / "memory.oom_control").read_text().splitlines():
+                if line.startswith("oom_kill "):
+                    return int(line.split()[1]) > 0
+            return int((self.memory / "memory.failcnt").read_text()) > 0
+        except OSError:
+            return False
+
+    def kill_all(self) -> None:
+        """SIGKILL every task left in the pids cgroup (a fork bomb's children included), then remove both."""
+        for _ in range(50):
+            try:
+                pids = [int(p) for p in (self.pids / "cgroup.procs").read_text().split()]
+            except OSError:
+                pids = []
+            if not pids:
+                break
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.05)
+        for folder in (self.memory, self.pids):
+            for _ in range(20):
+                try:
+                    folder.rmdir()
+                    break
+                except FileNotFoundError:
+                    break
+                except OSError:
+                    time.sleep(0.05)
+
+
+class Sandbox:
+    """One kernel's jail. Use as a context manager; `wrap()` turns a kernel command into a jailed one."""
+
+    def __init__(self, limits: Limits) -> None:
+        if shutil.which("bwrap") is None:
+            raise SandboxUnavailable(
+                "bubblewrap (bwrap) is not installed; install it (e.g. 'apt-get install bubblewrap') to grade"
+            )
+        self.limits = limits
+        self.name = uuid.uuid4().hex[:12]
+        self.runtime = Path(tempfile.mkdtemp(prefix="katas-kernel-"))
+        self.cgroups = Cgroups(self.name) if Cgroups.available() else None
+
+    def __enter__(self) -> Sandbox:
+        if _is_root():
+            os.chown(self.runtime, NOBODY, NOBODY)
+        os.chmod(self.runtime, 0o700)
+        if self.cgroups is not None:
+            self.cgroups.create(self.limits)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.cgroups is not None:
+            self.cgroups.kill_all()
+        shutil.rmtree(self.runtime, ignore_errors=True)
+
+    def hand_over(self, path: str | Path) -> None:
+        """Let the kernel's user read a file the grader wrote for it (the connection file)."""
+        if _is_root():
+            os.chown(path, NOBODY, NOBODY)
+
+    def oom_killed(self) -> bool:
+        return self.cgroups is not None and self.cgroups.oom_killed()
+
+    def environment(self) -> dict[str, str]:
+        """The kernel's whole environment: the same whether grading or checking, nothing of the host's."""
+        threads = str(self.limits.threads)
+        return {
+            "HOME": HOME,
+            "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+            "LANG": "C.UTF-8",
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONUNBUFFERED": "1",
+            "MPLCONFIGDIR": "/tmp/matplotlib",
+            "OMP_NUM_THREADS": threads,
+            "MKL_NUM_THREADS": threads,
+        }
+
+    def wrap(self, command: list[str]) -> list[str]:
+        """The jailed form of `command` (the kernel's argv)."""
+        limits = self.limits
+        jail = [
+            "bwrap",
+            "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+            "--die-with-parent", "--hostname", "sandbox",
+            "--ro-bind", "/usr", "/usr",
+        ]
+        for top in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+            host = Path("/") / top
+            if host.is_symlink():
+                jail += ["--symlink", os.readlink(host), str(host)]
+            elif host.is_dir():
+                jail += ["--ro-bind", str(host), str(host)]
+        for etc in ("ld.so.cache", "localtime", "passwd", "group", "nsswitch.conf", "fonts", "matplotlibrc"):
+            jail += ["--ro-bind-try", f"/etc/{etc}", f"/etc/{etc}"]
+        made: set[Path] = set()
+        for path in readonly_paths():
+            # bwrap would create the parents of a bind (/root here) with the host's modes,
+            # which the unprivileged user may not traverse; make them plainly listable.
+            for parent in reversed(path.parents[:-1]):
+                if parent not in made:
+                    made.add(parent)
+                    jail += ["--perms", "0755", "--dir", str(parent)]
+            jail += ["--ro-bind", str(path), str(path)]
+        jail += [
+            "--proc", "/proc", "--dev", "/dev",
+            "--size", str(limits.workdir_mb * MiB), "--perms", "1777", "--tmpfs", "/tmp",
+            "--size", str(limits.workdir_mb * MiB), "--perms", "0777", "--tmpfs", HOME,
+            "--bind", str(self.runtime), str(self.runtime),
+            "--chdir", HOME,
+            "--clearenv",
+        ]
+        for key, value in self.environment().items():
+            jail += ["--setenv", key, value]
+        rlimits = [
+            "prlimit", f"--fsize={limits.file_size_mb * MiB}", "--core=0", "--nofile=1024", "--",
+        ]
+        if _is_root():
+            # Root sets the jail up, then the kernel runs as the real unprivileged user `nobody`,
+            # with no capabilities and no way to regain any.
+            jail += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+            drop = [
+                "setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+                "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
+            ]
+        else:
+            jail += ["--unshare-user"]
+            drop = []
+        prefix = self.cgroups.join_command() if self.cgroups is not None else []
+        return prefix + rlimits + jail + ["--"] + drop + command

@@ -1,0 +1,41 @@
+"""One typed settings object for the grader: every limit has a default and a reason."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one submission's kernel may use. Each can be set from the CLI (`--limit name=value`)."""
+
+    memory_mb: int = field(default=3072, metadata={"help": "memory of the kernel and all its children, MiB"})
+    processes: int = field(default=256, metadata={"help": "tasks (processes and threads) in the sandbox"})
+    file_size_mb: int = field(default=64, metadata={"help": "largest file the student's code may write, MiB"})
+    workdir_mb: int = field(default=256, metadata={"help": "size of the private working directory, MiB"})
+    cell_timeout_s: float = field(default=120.0, metadata={"help": "wall time of one cell, seconds"})
+    notebook_timeout_s: float = field(default=600.0, metadata={"help": "wall time of one notebook, seconds"})
+    interrupt_grace_s: float = field(default=5.0, metadata={"help": "wait after an interrupt before a hard kill"})
+    startup_timeout_s: float = field(default=120.0, metadata={"help": "time for the kernel to start"})
+    cell_output_bytes: int = field(default=64 * 1024, metadata={"help": "output kept per cell, bytes"})
+    notebook_output_bytes: int = field(default=1024 * 1024, metadata={"help": "output kept per notebook, bytes"})
+    threads: int = field(default=1, metadata={"help": "torch/OpenMP threads per kernel (jobs run side by side)"})
+
+    def with_overrides(self, overrides: dict[str, str]) -> Limits:
+        """A copy with `name=value` strings applied; unknown names raise ValueError naming the known ones."""
+        known = {f.name: f for f in fields(self)}
+        changes: dict[str, object] = {}
+        for name, value in overrides.items():
+            if name not in known:
+                raise ValueError(f"unknown limit {name!r}; known limits: {', '.join(known)}")
+            kind = type(getattr(self, name))
+            changes[name] = kind(value)
+        return replace(self, **changes)
+
+
+def default_jobs() -> int:
+    """Submissions graded side by side: one per core."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
