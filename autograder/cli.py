@@ -1,0 +1,129 @@
+"""The `autograder` command: a thin layer over the public API; exit codes are decided here only.
+
+Exit codes: 0 when the work ran (whatever the scores), 1 when the course itself
+is broken (lint problems, leaks), 2 for usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .errors import AutograderError, LeakError, LintError, UsageError
+from .settings import Limits, default_jobs
+
+
+def _limits(pairs: list[str] | None) -> Limits:
+    overrides = {}
+    for pair in pairs or []:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise UsageError(f"--limit takes name=value, got {pair!r}")
+        overrides[name.strip()] = value.strip()
+    try:
+        return Limits().with_overrides(overrides)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from .course import Course
+    from .lint import lint
+
+    problems = lint(Course.locate(), args.assignments or None)
+    for problem in problems:
+        print(problem)
+    if problems:
+        raise LintError(f"{len(problems)} problem(s) in the source notebooks")
+    print("lint: no problems")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+    from .course import Course
+    from .leaks import check
+    from .lint import lint
+
+    course = Course.locate()
+    problems = lint(course, args.assignments or None)
+    for problem in problems:
+        print(problem)
+    if problems:
+        raise LintError(f"{len(problems)} problem(s) in the source notebooks; nothing was built")
+    written = build(course, args.assignments or None)
+    leaks = check(course, args.assignments or None)
+    for leak in leaks:
+        print(leak)
+    if leaks:
+        raise LeakError(f"{len(leaks)} leak(s) in the generated files")
+    print(f"build: wrote {len(written)} notebook(s) to release/ and solutions/; no leaks")
+    return 0
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from .course import Course
+    from .feedback import write_all
+    from .grade import AssignmentFiles, grade_submission
+
+    submission = Path(args.submission)
+    if not submission.exists():
+        raise UsageError(f"{submission} does not exist: give a notebook or a folder holding the notebooks")
+    files = AssignmentFiles.load(Course.locate(), args.assignment)
+    graded = grade_submission(files=files, submission=submission, limits=_limits(args.limit))
+    out = Path(args.out_dir)
+    write_all(graded.result, out, executed=graded.executed)
+    result = graded.result
+    print(f"{result.assignment}: {result.status.value}, {result.score:g} / {result.max_score:g}")
+    for test in result.tests:
+        print(f"  {test.status.value:5}  {test.score:g}/{test.max_score:g}  {test.name}  {test.message}".rstrip())
+    if result.message:
+        print(f"  note: {result.message}")
+    print(f"feedback: {out / 'results.json'}, {out / 'feedback.html'}, {out / 'gradescope.json'}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="autograder", description="Build, lint and grade the PyTorch Katas course.")
+    sub = top.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("lint", help="check the source notebooks")
+    p.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
+    p.set_defaults(func=cmd_lint)
+
+    p = sub.add_parser("build", help="lint, then regenerate release/ and solutions/ from source/")
+    p.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("grade", help="grade one submission into OUT_DIR (results.json, feedback.html, gradescope.json)")
+    p.add_argument("assignment", help="assignment id, e.g. 00_tensors")
+    p.add_argument("submission", help="a notebook, or a folder holding the assignment's notebooks")
+    p.add_argument("out_dir", help="folder for the results")
+    p.add_argument("--limit", action="append", metavar="NAME=VALUE",
+                   help=f"override a sandbox limit; names: {', '.join(Limits.__dataclass_fields__)}")
+    p.set_defaults(func=cmd_grade)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except UsageError as error:
+        print(f"autograder: {error}", file=sys.stderr)
+        return 2
+    except (LintError, LeakError) as error:
+        print(f"autograder: {error}", file=sys.stderr)
+        return 1
+    except AutograderError as error:
+        print(f"autograder: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("autograder: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
