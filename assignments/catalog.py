@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Literal
 
 Device = Literal["cpu", "cpu-or-cuda", "cuda"]
@@ -21,9 +22,12 @@ class Assignment:
     device: Device = "cpu-or-cuda"
 
 
-def load() -> list[Assignment]:
-    """All assignments, in course order."""
-    text = resources.files(__package__).joinpath("catalog.toml").read_text(encoding="utf-8")
+def load(path: Path | None = None) -> list[Assignment]:
+    """All assignments, in course order: from `path`, or the course's own catalog.toml."""
+    if path is not None:
+        text = path.read_text(encoding="utf-8")
+    else:
+        text = resources.files(__package__).joinpath("catalog.toml").read_text(encoding="utf-8")
     entries = tomllib.loads(text).get("assignment", [])
     return [
         Assignment(
@@ -37,10 +41,11 @@ def load() -> list[Assignment]:
     ]
 
 
-def find(assignment_id: str) -> Assignment:
+def find(assignment_id: str, path: Path | None = None) -> Assignment:
     """The catalog entry for `assignment_id`; KeyError names the known ones."""
-    for assignment in load():
+    entries = load(path)
+    for assignment in entries:
         if assignment.id == assignment_id:
             return assignment
-    known = ", ".join(a.id for a in load())
+    known = ", ".join(a.id for a in entries)
     raise KeyError(f"unknown assignment {assignment_id!r}; the catalog lists: {known}")

@@ -27,14 +27,40 @@ from .course import Course
 SOLUTION_PREPROCESSORS = [IncludeHeaderFooter, LockCells, ClearOutput, ClearMarkScheme, ClearHiddenTests]
 
 
-def nbgrader_config(course: Course, scratch_root: Path) -> Config:
+def load_nbgrader_config(course: Course) -> Config:
+    """The course's own nbgrader_config.py, with the course root filled in."""
+    config = PyFileConfigLoader(course.config_file.name, path=str(course.root)).load_config()
+    config.CourseDirectory.root = str(course.root)
+    return config
+
+
+def nbgrader_config(course: Course, scratch_root: Path, *, db_url: str | None = None) -> Config:
     """The course's nbgrader_config.py, pointed at a scratch course directory."""
-    loader = PyFileConfigLoader(course.config_file.name, path=str(course.root))
-    config = loader.load_config()
+    config = load_nbgrader_config(course)
     config.CourseDirectory.root = str(scratch_root)
-    config.CourseDirectory.db_url = f"sqlite:///{scratch_root / 'gradebook.db'}"
+    config.CourseDirectory.db_url = db_url or f"sqlite:///{scratch_root / 'gradebook.db'}"
     config.GenerateSolution.preprocessors = SOLUTION_PREPROCESSORS
     return config
+
+
+def register_in_gradebook(course: Course, assignment_id: str, db_url: str) -> None:
+    """Record the assignment's notebooks and grade cells in a gradebook, as generate_assignment does."""
+    with tempfile.TemporaryDirectory(prefix="katas-register-") as tmp:
+        scratch = Path(tmp)
+        shutil.copytree(course.source / assignment_id, scratch / "source" / assignment_id,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+        config = nbgrader_config(course, scratch, db_url=db_url)
+        coursedir = CourseDirectory(config=config)
+        coursedir.assignment_id = assignment_id
+        converter = GenerateAssignment(coursedir=coursedir, config=config, log=_quiet_log())
+        converter.force = True
+        converter.start()
+
+
+def _quiet_log() -> logging.Logger:
+    log = logging.getLogger("nbgrader-build")
+    log.setLevel(logging.WARNING)
+    return log
 
 
 def normalise(notebook: nbformat.NotebookNode) -> str:
@@ -49,8 +75,7 @@ def normalise(notebook: nbformat.NotebookNode) -> str:
 
 def generate(course: Course, assignment_id: str, out_root: Path) -> list[Path]:
     """Generate release/ and solutions/ of one assignment under `out_root`; return the files written."""
-    quiet = logging.getLogger("nbgrader-build")
-    quiet.setLevel(logging.WARNING)
+    quiet = _quiet_log()
     written: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="katas-build-") as tmp:
         scratch = Path(tmp)

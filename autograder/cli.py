@@ -85,6 +85,24 @@ def cmd_grade(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_autograde(args: argparse.Namespace) -> int:
+    from .batch import autograde, summary
+
+    graded = autograde(course_root=Path(args.course), assignment_id=args.assignment, jobs=args.jobs,
+                       limits=_limits(args.limit), progress=not args.quiet)
+    print(summary(graded))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .course import Course
+    from .demo import run
+
+    course = Course.locate()
+    return run(course, target=Path(args.target) if args.target else course.root / "demo", jobs=args.jobs,
+               limits=_limits(args.limit))
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="autograder", description="Build, lint and grade the PyTorch Katas course.")
     sub = top.add_subparsers(dest="command", required=True)
@@ -104,6 +122,20 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", action="append", metavar="NAME=VALUE",
                    help=f"override a sandbox limit; names: {', '.join(Limits.__dataclass_fields__)}")
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("autograde", help="grade submitted/*/ASSIGNMENT of an nbgrader course, in parallel")
+    p.add_argument("assignment", help="assignment id")
+    p.add_argument("--course", default=".", help="the nbgrader course directory (default: here)")
+    p.add_argument("--jobs", type=int, default=default_jobs(), help="submissions graded at once (default: cores)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--limit", action="append", metavar="NAME=VALUE", help="override a sandbox limit")
+    p.set_defaults(func=cmd_autograde)
+
+    p = sub.add_parser("demo", help="grade the bundled sample submissions end to end")
+    p.add_argument("--target", help="course directory to create (default: demo/ in the repository)")
+    p.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: cores)")
+    p.add_argument("--limit", action="append", metavar="NAME=VALUE", help="override a sandbox limit")
+    p.set_defaults(func=cmd_demo)
     return top
 
 

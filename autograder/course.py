@@ -53,9 +53,15 @@ class Course:
         """Assignment folders present in source/, sorted (the NN_ prefix gives course order)."""
         return sorted(p.name for p in self.source.iterdir() if p.is_dir() and not p.name.startswith("."))
 
+    @property
+    def catalog_file(self) -> Path | None:
+        """A course directory may carry its own catalog.toml; otherwise the installed course's is used."""
+        path = self.root / "catalog.toml"
+        return path if path.is_file() else None
+
     def entry(self, assignment_id: str) -> catalog.Assignment:
         try:
-            return catalog.find(assignment_id)
+            return catalog.find(assignment_id, self.catalog_file)
         except KeyError as error:
             raise UsageError(str(error.args[0])) from None
 
