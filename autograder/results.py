@@ -26,6 +26,8 @@ class Status(str, Enum):
 class TestResult:
     """One test cell's verdict. `name` is its grade id; hidden tests never carry their code."""
 
+    __test__ = False  # a result, not a pytest test class
+
     name: str
     notebook: str
     status: Status
