@@ -92,10 +92,12 @@ def judge(*, notebook_name: str, restored: Restored, outcome: NotebookRun, sourc
             status, message = Status.FAIL, _failure_message(run, outcome, restored)
             answer = _answer_before(index, restored)
             answer_run = outcome.cells.get(answer) if answer is not None else None
-            if answer is not None and answer_run is not None and answer_run.status == "error":
+            if answer is not None and answer_run is not None:
                 name = cells.grade_id(restored.notebook.cells[answer])
-                if answer_run.ename != "NotImplementedError":
+                if answer_run.status == "error" and answer_run.ename != "NotImplementedError":
                     message = f"your cell {name!r} itself failed ({answer_run.ename}: {answer_run.evalue}); " + message
+                elif answer_run.status == "timeout":
+                    message = f"your cell {name!r} ran past its time limit and was interrupted; " + message
         elif run.status == "timeout":
             status, message = Status.FAIL, f"this test ran past its time limit: {outcome.stopped or 'timed out'}"
         elif run.status == "died":

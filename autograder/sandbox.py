@@ -29,7 +29,8 @@ from .settings import MiB, Limits
 HOME = "/home/student"
 NOBODY = 65534
 CGROUP_V1 = Path("/sys/fs/cgroup")
-CGROUP_PARENT = "pytorch-katas"
+# Graders sharing a machine can keep their kernels apart (and countable) under their own parent group.
+CGROUP_PARENT = os.environ.get("AUTOGRADER_CGROUP_PARENT", "pytorch-katas")
 
 
 class SandboxUnavailable(AutograderError):

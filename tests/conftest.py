@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,9 @@ from autograder.course import Course  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 AUTOGRADER = str(Path(sys.executable).parent / "autograder")
+# This run's kernels live under their own cgroup parent, so a test can see what they leave behind.
+CGROUP_PARENT = f"pytorch-katas-test-{os.getpid()}"
+os.environ["AUTOGRADER_CGROUP_PARENT"] = CGROUP_PARENT
 # Short limits keep the fault scenarios quick; they are the grader's own, set through its CLI.
 FAST_LIMITS = ["cell_timeout_s=4", "interrupt_grace_s=2", "memory_mb=768"]
 
@@ -57,3 +61,13 @@ def grade(course: Course, assignment: str, submission: Path, out: Path, limits: 
 
 def by_name(result: dict) -> dict[str, dict]:
     return {test["name"]: test for test in result["tests"]}
+
+
+def sandbox_leftovers() -> list[str]:
+    """Cgroups of this test run's kernels still present after grading: each means processes left behind."""
+    leftovers = []
+    for controller in ("memory", "pids"):
+        parent = Path("/sys/fs/cgroup") / controller / CGROUP_PARENT
+        if parent.is_dir():
+            leftovers += [str(p) for p in parent.iterdir() if p.is_dir()]
+    return leftovers
