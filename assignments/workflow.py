@@ -72,3 +72,24 @@ def check_not_tracking(value: torch.Tensor, *, name: str = "your predictions") -
             f"{name} still track gradients (requires_grad=True): make predictions inside "
             "`with torch.inference_mode():` so PyTorch does not build a graph you will never use"
         )
+
+
+def check_state_dict_file(path: Any, expected_keys: Sequence[str], *, name: str = "the saved file") -> dict[str, torch.Tensor]:
+    """`path` holds a state_dict (a mapping of parameter names to tensors) with exactly `expected_keys`."""
+    try:
+        saved = torch.load(path, weights_only=True, map_location="cpu")
+    except FileNotFoundError:
+        raise AssertionError(f"{name} does not exist: save it with torch.save(model.state_dict(), path)") from None
+    except Exception as error:
+        raise AssertionError(
+            f"{name} cannot be read as a state_dict ({type(error).__name__}): save model.state_dict(), "
+            "not the whole model, with torch.save(model.state_dict(), path)"
+        ) from None
+    if not isinstance(saved, dict) or not all(isinstance(v, torch.Tensor) for v in saved.values()):
+        raise AssertionError(
+            f"{name} should hold a state_dict (parameter names mapped to tensors), got {type(saved).__name__}: "
+            "save model.state_dict()"
+        )
+    if sorted(saved) != sorted(expected_keys):
+        raise AssertionError(f"{name} holds the entries {sorted(saved)}, expected {sorted(expected_keys)}")
+    return saved
