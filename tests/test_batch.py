@@ -1,0 +1,151 @@
+"""Batch grading in an nbgrader course directory: parallel, isolated, resumable, and nbgrader-equal."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import jsonschema
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from conftest import AUTOGRADER, FAST_LIMITS, grade, run_cli, sandbox_leftovers
+from notebooks import TOY_NOTEBOOK, with_answer
+from autograder.course import Course
+from autograder.results import schema
+
+pytestmark = pytest.mark.slow
+SUBMITTED_AT = "2026-03-01 09:00:00.000000 UTC"
+
+
+def _solution(toy: Course) -> nbformat.NotebookNode:
+    return nbformat.read(toy.solutions / "toy" / TOY_NOTEBOOK, as_version=4)
+
+
+HONEST: dict[str, Callable[[Course], nbformat.NotebookNode]] = {
+    "ada": _solution,
+    "ben": lambda toy: with_answer(_solution(toy), "mean", "def mean(xs):\n    return sum(xs) // len(xs)"),
+    "cleo": lambda toy: nbformat.read(toy.release / "toy" / TOY_NOTEBOOK, as_version=4),
+}
+HOSTILE: dict[str, Callable[[Course], nbformat.NotebookNode | bytes]] = {
+    "hank": lambda toy: with_answer(_solution(toy), "add",
+                                    "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"),
+    "ivy": lambda toy: with_answer(_solution(toy), "add", "blocks = []\nwhile True:\n    blocks.append(b'x' * 50_000_000)"),
+    "jack": lambda toy: with_answer(_solution(toy), "add", "import os\nos._exit(1)"),
+    "kim": lambda toy: with_answer(_solution(toy), "add",
+                                   "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass"),
+    "lou": lambda toy: b'{"cells": [',
+}
+
+
+def make_course(toy: Course, root: Path, students: dict[str, Callable[[Course], nbformat.NotebookNode | bytes]]) -> Path:
+    """An nbgrader course directory holding the toy assignment and these students' submissions."""
+    root.mkdir(parents=True)
+    for name in ("nbgrader_config.py", "catalog.toml"):
+        shutil.copyfile(toy.root / name, root / name)
+    shutil.copytree(toy.source, root / "source")
+    shutil.copytree(toy.release, root / "release")
+    for student, make in students.items():
+        folder = root / "submitted" / student / "toy"
+        folder.mkdir(parents=True)
+        content = make(toy)
+        if isinstance(content, bytes):
+            (folder / TOY_NOTEBOOK).write_bytes(content)
+        else:
+            nbformat.write(content, folder / TOY_NOTEBOOK)
+        (folder / "timestamp.txt").write_text(SUBMITTED_AT)
+    return root
+
+
+def autograde(root: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    limit_args = [arg for pair in FAST_LIMITS for arg in ("--limit", pair)]
+    done = run_cli("autograde", "toy", "--course", str(root), *limit_args, *extra, cwd=root, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def results(root: Path, student: str) -> dict:
+    return json.loads((root / "autograded" / student / "toy" / "results.json").read_text())
+
+
+def gradebook_scores(root: Path) -> dict[str, dict[str, float]]:
+    """Per student, per test cell: the auto score nbgrader's gradebook holds."""
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "pytorch-katas") as gb:
+        return {
+            submission.student.id: {grade.name: grade.auto_score for grade in submission.notebooks[0].grades}
+            for submission in gb.find_assignment("toy").submissions
+        }
+
+
+def test_hostile_submissions_leave_honest_results_unchanged(toy_course: Course, tmp_path: Path) -> None:
+    root = make_course(toy_course, tmp_path / "course", {**HONEST, **HOSTILE})
+    done = autograde(root, "--jobs", "2")
+    for student in [*HONEST, *HOSTILE]:
+        assert student in done.stdout, f"{student} missing from the summary table"
+        result = results(root, student)
+        jsonschema.validate(result, schema())
+        assert (root / "feedback" / student / "toy" / "feedback.html").is_file()
+    for student in HONEST:
+        alone = grade(toy_course, "toy", root / "submitted" / student / "toy" / TOY_NOTEBOOK, tmp_path / student)
+        in_batch = results(root, student)
+        assert [(t["name"], t["status"], t["score"]) for t in in_batch["tests"]] == [
+            (t["name"], t["status"], t["score"]) for t in alone["tests"]
+        ], student
+    assert [results(root, s)["score"] for s in HONEST] == [7, 6, 0]
+    assert results(root, "lou")["status"] == "error"
+    assert all(results(root, s)["score"] == 0 for s in ("hank", "ivy", "jack", "kim"))
+    scores = gradebook_scores(root)
+    for student in [*HONEST, *HOSTILE]:
+        assert sum(scores[student].values()) == results(root, student)["score"], student
+    assert sandbox_leftovers() == []
+
+
+def test_a_killed_batch_resumes_without_grading_twice(toy_course: Course, tmp_path: Path) -> None:
+    students = {f"s{i}": HONEST["ada"] if i % 2 else HONEST["ben"] for i in range(6)}
+    root = make_course(toy_course, tmp_path / "course", students)
+    limit_args = [arg for pair in FAST_LIMITS for arg in ("--limit", pair)]
+    batch = subprocess.Popen([AUTOGRADER, "autograde", "toy", "--course", str(root), "--jobs", "1", "--quiet",
+                              *limit_args], cwd=root, start_new_session=True,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    markers = lambda: sorted((root / "autograded").glob("*/toy/grading.json"))  # noqa: E731
+    deadline = time.monotonic() + 240
+    while len(markers()) < 2 and time.monotonic() < deadline and batch.poll() is None:
+        time.sleep(0.2)
+    os.killpg(batch.pid, signal.SIGKILL)
+    batch.wait()
+    done_before = {p.parent.parent.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in markers()}
+    assert 2 <= len(done_before) < len(students), "the batch should have been stopped midway"
+
+    autograde(root, "--jobs", "2")
+    for path in markers():
+        student = path.parent.parent.name
+        if student in done_before:
+            assert (path.stat().st_ino, path.stat().st_mtime_ns) == done_before[student], f"{student} graded twice"
+    assert {p.parent.parent.name for p in markers()} == set(students)
+    for student, make in students.items():
+        result = results(root, student)
+        jsonschema.validate(result, schema())
+        assert result["score"] == (7 if make is HONEST["ada"] else 6), student
+    assert {s: sum(v.values()) for s, v in gradebook_scores(root).items()} == {
+        s: results(root, s)["score"] for s in students
+    }
+
+
+def test_scores_equal_nbgrader_autograde(toy_course: Course, tmp_path: Path) -> None:
+    ours = make_course(toy_course, tmp_path / "ours", HONEST)
+    theirs = make_course(toy_course, tmp_path / "theirs", HONEST)
+    nbgrader = str(Path(sys.executable).parent / "nbgrader")
+    for command in (["generate_assignment", "toy", "--force"], ["autograde", "toy", "--force"]):
+        done = subprocess.run([nbgrader, *command], cwd=theirs, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr[-3000:]
+    autograde(ours)
+    assert gradebook_scores(ours) == gradebook_scores(theirs)
+    assert set(gradebook_scores(ours)) == set(HONEST)
