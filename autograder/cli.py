@@ -85,6 +85,21 @@ def cmd_grade(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import check, render
+    from .course import Course
+    from .read import Unreadable
+
+    notebook = Path(args.notebook)
+    try:
+        result = check(course=Course.locate(), notebook_path=notebook, assignment=args.assignment,
+                       limits=_limits(args.limit))
+    except Unreadable as problem:
+        raise UsageError(str(problem)) from None
+    print(render(result))
+    return 0
+
+
 def cmd_autograde(args: argparse.Namespace) -> int:
     from .batch import autograde, summary
 
@@ -122,6 +137,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", action="append", metavar="NAME=VALUE",
                    help=f"override a sandbox limit; names: {', '.join(Limits.__dataclass_fields__)}")
     p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("check", help="check one notebook locally: visible tests, and hidden ones where source/ is here")
+    p.add_argument("notebook", help="the notebook to check")
+    p.add_argument("--assignment", help="assignment id (default: recognised from the notebook)")
+    p.add_argument("--limit", action="append", metavar="NAME=VALUE", help="override a sandbox limit")
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("autograde", help="grade submitted/*/ASSIGNMENT of an nbgrader course, in parallel")
     p.add_argument("assignment", help="assignment id")

@@ -59,6 +59,10 @@ class Course:
         path = self.root / "catalog.toml"
         return path if path.is_file() else None
 
+    def catalog(self) -> list[catalog.Assignment]:
+        """Every assignment of the course, in course order (present in source/ or not)."""
+        return catalog.load(self.catalog_file)
+
     def entry(self, assignment_id: str) -> catalog.Assignment:
         try:
             return catalog.find(assignment_id, self.catalog_file)
