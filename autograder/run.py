@@ -9,7 +9,9 @@ keep their replies, the rest are marked as not run, and the caller judges them.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import json
+import signal
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -189,6 +191,10 @@ async def run_notebook(notebook: NotebookNode, *, limits: Limits) -> NotebookRun
         except (RuntimeError, TimeoutError, DeadKernelError) as error:
             if not cells:
                 stopped = f"the kernel could not start: {error}"
+            # nbclient leaves its exit hook and signal handlers behind when a kernel fails to start.
+            atexit.unregister(client._cleanup_kernel)
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                asyncio.get_running_loop().remove_signal_handler(signum)
         finally:
             await _stop(km)
 

@@ -191,6 +191,8 @@ class Sandbox:
                 jail += ["--ro-bind", str(host), str(host)]
         for etc in ("ld.so.cache", "localtime", "passwd", "group", "nsswitch.conf", "fonts", "matplotlibrc"):
             jail += ["--ro-bind-try", f"/etc/{etc}", f"/etc/{etc}"]
+        # /tmp first: a later tmpfs there would hide anything bound below it (a venv in /tmp, say).
+        jail += ["--size", str(limits.workdir_mb * MiB), "--perms", "1777", "--tmpfs", "/tmp"]
         made: set[Path] = set()
         for path in readonly_paths():
             # bwrap would create the parents of a bind (/root here) with the host's modes,
@@ -202,7 +204,6 @@ class Sandbox:
             jail += ["--ro-bind", str(path), str(path)]
         jail += [
             "--proc", "/proc", "--dev", "/dev",
-            "--size", str(limits.workdir_mb * MiB), "--perms", "1777", "--tmpfs", "/tmp",
             "--size", str(limits.workdir_mb * MiB), "--perms", "0777", "--tmpfs", HOME,
             "--bind", str(self.runtime), str(self.runtime),
             "--chdir", HOME,
