@@ -20,7 +20,8 @@ from wrong import WrongSolution, all_wrong
 from autograder import cells
 from autograder.course import Course
 
-pytestmark = pytest.mark.slow
+# The first test of an assignment grades its whole batch (reference, release, every wrong solution).
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
 ASSIGNMENTS = Course.locate(REPO).assignment_ids()
 MIN_WRONG = 8
 MIN_EXERCISES = 6

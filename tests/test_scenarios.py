@@ -130,6 +130,12 @@ def expect_no_source(result: dict) -> None:
         assert test["status"] == "fail" and "FileNotFoundError" in test["message"], test
 
 
+def expect_stdin_closed(result: dict) -> None:
+    test = by_name(result)["test_add"]
+    assert test["status"] == "fail" and "StdinNotImplementedError" in test["message"], test
+    assert by_name(result)["test_mean"]["status"] == "pass"
+
+
 def expect_printing_earns_nothing(result: dict) -> None:
     tests = by_name(result)
     assert tests["test_add"]["status"] == "fail" and tests["test_add_hidden"]["status"] == "fail"
@@ -162,6 +168,7 @@ SCENARIOS: dict[str, tuple[Callable[[Course], nbformat.NotebookNode], Callable[[
              "    return a + b"),
         expect_no_network,
     ),
+    "input": (_add("def add(a, b):\n    return int(input('a + b = '))"), expect_stdin_closed),
     "prints_all_tests_passed": (
         _add("print('All tests passed!')\ndef add(a, b):\n    print('All tests passed!')\n    return 0"),
         expect_printing_earns_nothing,
