@@ -11,7 +11,9 @@ from collections.abc import Callable
 
 import torch
 
-__all__ = ["circles", "moons", "spirals", "split", "plot_data", "plot_decision_boundary", "accuracy_of"]
+__all__ = [
+    "circles", "moons", "spirals", "split", "plot_data", "plot_decision_boundary", "accuracy_of", "check_not_affine",
+]
 
 
 def circles(n: int = 400, *, noise: float = 0.05, factor: float = 0.5, seed: int = 42) -> tuple[torch.Tensor, torch.Tensor]:
@@ -72,6 +74,32 @@ def accuracy_of(model: Callable[[torch.Tensor], torch.Tensor], X: torch.Tensor, 
     return float((predicted == y.cpu().to(torch.int64)).to(torch.float32).mean())
 
 
+def check_not_affine(
+    model: Callable[[torch.Tensor], torch.Tensor],
+    a: torch.Tensor,
+    b: torch.Tensor,
+    *,
+    name: str = "your model",
+    tolerance: float = 1e-4,
+) -> None:
+    """`model` must not be affine: some pair of points (rows of a and b) must break f((a + b) / 2) = (f(a) + f(b)) / 2."""
+    with torch.no_grad():
+        gap = (model((a + b) / 2) - (model(a) + model(b)) / 2).abs().max().item()
+    if not gap > tolerance:
+        raise AssertionError(
+            f"{name} is a straight line in disguise: f((a + b) / 2) equals (f(a) + f(b)) / 2 at every pair of points "
+            f"(largest gap {gap:.2g}), so its decision boundary can only be a straight line. "
+            "Stacked linear layers are still one linear map; put a non-linearity such as nn.ReLU() between them"
+        )
+
+
+def _colours(classes: int) -> dict:
+    """Colour map arguments: red and blue for two classes, one distinct colour per class beyond."""
+    if classes <= 2:
+        return {"cmap": "coolwarm", "vmin": 0, "vmax": 1}
+    return {"cmap": "tab10", "vmin": 0, "vmax": 9}
+
+
 def plot_data(X: torch.Tensor, y: torch.Tensor, *, title: str | None = None, ax=None, classes: int | None = None):
     """A scatter plot of 2-D points coloured by label; returns the axes."""
     import matplotlib.pyplot as plt
@@ -79,8 +107,8 @@ def plot_data(X: torch.Tensor, y: torch.Tensor, *, title: str | None = None, ax=
     if ax is None:
         _, ax = plt.subplots(figsize=(4.5, 4.5))
     X, y = X.detach().cpu(), y.detach().cpu()
-    top = max(int(classes or 0), int(y.max()) + 1, 2) - 1
-    ax.scatter(X[:, 0], X[:, 1], c=y, s=14, cmap="coolwarm", vmin=0, vmax=top, edgecolors="k", linewidths=0.3)
+    classes = max(int(classes or 0), int(y.max()) + 1, 2)
+    ax.scatter(X[:, 0], X[:, 1], c=y, s=14, edgecolors="k", linewidths=0.3, **_colours(classes))
     ax.set_aspect("equal")
     if title:
         ax.set_title(title)
@@ -111,9 +139,7 @@ def plot_decision_boundary(
     with torch.no_grad():
         labels = _labels_from_logits(model(grid)).cpu().reshape(grid_x.shape)
     classes = max(int(labels.max()), int(y.max()), 1) + 1
-    ax.contourf(grid_x, grid_y, labels, levels=torch.arange(classes + 1) - 0.5, alpha=0.35, cmap="coolwarm",
-                vmin=0, vmax=classes - 1)
-    plot_data(X, y, title=title, ax=ax, classes=classes)
-    if title is None:
-        ax.set_title(f"accuracy {accuracy_of(model, X, y):.0%}")
+    ax.contourf(grid_x, grid_y, labels, levels=torch.arange(classes + 1) - 0.5, alpha=0.35, **_colours(classes))
+    score = f"accuracy {accuracy_of(model, X, y):.0%}"
+    plot_data(X, y, title=f"{title}: {score}" if title else score, ax=ax, classes=classes)
     return ax
