@@ -118,6 +118,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
                limits=_limits(args.limit))
 
 
+def cmd_gradescope(args: argparse.Namespace) -> int:
+    from .course import Course
+    from .gradescope_zip import build_zip
+
+    out = Path(args.out)
+    names = build_zip(course=Course.locate(), assignment_id=args.assignment, out=out)
+    print(f"gradescope: wrote {out} ({len(names)} files); upload it as the assignment's autograder")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="autograder", description="Build, lint and grade the PyTorch Katas course.")
     sub = top.add_subparsers(dest="command", required=True)
@@ -157,6 +167,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: cores)")
     p.add_argument("--limit", action="append", metavar="NAME=VALUE", help="override a sandbox limit")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("gradescope", help="build the autograder zip to upload to Gradescope for one assignment")
+    p.add_argument("assignment", help="assignment id")
+    p.add_argument("--out", default="autograder.zip", help="where to write the zip (default: autograder.zip)")
+    p.set_defaults(func=cmd_gradescope)
     return top
 
 
