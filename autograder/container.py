@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -151,6 +152,7 @@ def grade_folder(
         write_all(graded.result, out_dir, executed=graded.executed)
         return graded.result, True
     except Exception as error:  # noqa: BLE001 - whatever broke, the platform must get a results file
+        traceback.print_exc()  # for the platform's log (instructors only); the result carries the message
         result = not_graded(assignment_id, files, str(error) or type(error).__name__)
         write_all(result, out_dir)
         return result, False

@@ -120,6 +120,20 @@ def test_gradescope_grader_failure_still_writes_results(tmp_path: Path) -> None:
     assert results["score"] == 0 and "could not run" in results["output"] and "99_nonexistent" in results["output"]
 
 
+def test_gradescope_without_a_sandbox_says_so_instead_of_failing_every_test(tmp_path: Path) -> None:
+    """No bwrap on PATH stands in for a container without the flags: one clear message, not N kernel deaths."""
+    root = gradescope_root(tmp_path, "alice")
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    env = clean_env(AUTOGRADER_ROOT=str(root), AUTOGRADER_COURSE=str(REPO), AUTOGRADER_PYTHON=sys.executable,
+                    AUTOGRADER_ASSIGNMENT=ASSIGNMENT, PATH=str(empty))
+    done = subprocess.run(["/bin/bash", str(ENTRYPOINT)], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    results = gradescope_results(root)
+    assert results["score"] == 0 and "bubblewrap" in results["output"], results["output"]
+    assert total(results, "max_score") == 27  # the student still sees what the assignment is worth
+
+
 # Generic mode: run ASSIGNMENT IN_DIR OUT_DIR
 
 
