@@ -1,32 +1,38 @@
 """Grading many submissions of one assignment in an nbgrader course directory, in parallel.
 
-Workers grade (each in its own process, each kernel in its own sandbox) and
-write their own submission's files; the parent alone writes the gradebook. A
-submission is finished when its `grading.json` marker exists, written last and
-atomically, holding a fingerprint of the submitted files and the tests: a batch
-killed midway and run again skips finished submissions, re-records them in the
-gradebook (idempotent), and grades the rest exactly once.
+Workers grade (each kernel in its own sandbox) and write their own submission's
+files; the parent alone writes the gradebook. The workers are a local process
+pool by default, or a Dask cluster's (`backends`): the same `grade_job` runs on
+either and the parent records its results the same way.
+
+A submission is finished when its `grading.json` marker exists, holding a
+fingerprint of the submitted files and the tests; it appears with the rest of
+autograded/<student>/<assignment>/ in one rename. A batch killed midway and run
+again skips finished submissions, re-records them in the gradebook (idempotent),
+and grades the rest exactly once; a job run again after its worker died finds
+its marker and grades nothing.
 """
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import hashlib
 import json
+import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
 import nbformat
+from nbformat import NotebookNode
 from nbgrader.coursedir import CourseDirectory
 from tqdm import tqdm
 
 from . import feedback, gradebook
+from .backends import Lost, open_backend
 from .build import load_nbgrader_config
 from .course import Course
 from .errors import UsageError
@@ -36,6 +42,9 @@ from .results import Result, Status
 from .settings import Limits
 
 MARKER = "grading.json"
+# Prefix of the folders a worker builds autograded/<student>/<assignment>/ in, beside it, before renaming.
+STAGING = ".staging-"
+SUBMISSION_METADATA = ("timestamp.txt", "submission_secret.txt")
 
 
 @dataclass(frozen=True)
@@ -76,14 +85,17 @@ def finished(job: Job) -> Result | None:
         return None
 
 
-@functools.lru_cache(maxsize=8)
-def _files(course_root: str, assignment_id: str) -> AssignmentFiles:
-    return AssignmentFiles.load(Course(Path(course_root)), assignment_id)
+def grade_job(job: Job, files: AssignmentFiles, limits: Limits) -> Result:
+    """Worker: grade one submission, write its files, return its result; run twice, it grades once.
 
-
-def grade_job(course_root: str, assignment_id: str, job: Job, limits: Limits) -> Result:
-    """Worker: grade one submission and write its files; the marker goes last."""
-    files = _files(course_root, assignment_id)
+    The instructor's notebooks come with the call (`files`), so a worker needs no source/ of its
+    own. A job runs again when its worker died under it (a broken local pool, a lost Dask worker):
+    if that worker got as far as its marker, the stored result stands and nothing is rewritten.
+    """
+    stored = finished(job)
+    if stored is not None:
+        return stored
+    assignment_id = files.id
     try:
         graded = grade_submission(files=files, submission=job.submitted, limits=limits, student=job.student)
         result, executed = graded.result, graded.executed
@@ -93,18 +105,57 @@ def grade_job(course_root: str, assignment_id: str, job: Job, limits: Limits) ->
             message=f"the grader failed on this submission ({type(error).__name__}: {error}); tell your instructor",
         )
         executed = {}
-    if job.autograded.exists():
-        shutil.rmtree(job.autograded)
-    job.autograded.mkdir(parents=True)
-    for name, notebook in executed.items():
-        write_atomic(job.autograded / name, nbformat.writes(notebook))
-    timestamp = job.submitted / "timestamp.txt"
-    if timestamp.is_file():
-        shutil.copyfile(timestamp, job.autograded / "timestamp.txt")
+    return publish(job, result, executed)
+
+
+def publish(job: Job, result: Result, executed: dict[str, NotebookNode]) -> Result:
+    """Write a submission's files; its autograded folder appears whole, marker included, or not at all.
+
+    Feedback goes first (each file atomically); the autograded folder is built beside its place and
+    renamed in, so a worker killed midway leaves no part of one where nbgrader or a resumed batch
+    looks. If another run of the same job got there first (a worker thought dead that was not), that
+    run's result stands, so a submission never ends with two different results.
+    """
     feedback.write_all(result, job.feedback, executed=executed)
-    write_atomic(job.autograded / feedback.RESULTS_JSON, result.to_json())
-    write_atomic(job.autograded / MARKER, json.dumps({"fingerprint": job.fingerprint}) + "\n")
-    return result
+    job.autograded.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING}{job.autograded.name}.", dir=job.autograded.parent))
+    old = staging.with_name(f"{staging.name}.old")
+    try:
+        for name, notebook in executed.items():
+            write_atomic(staging / name, nbformat.writes(notebook))
+        # nbgrader's generate_feedback and release_feedback read these from autograded/, where nbgrader autograde puts them.
+        for name in SUBMISSION_METADATA:
+            if (job.submitted / name).is_file():
+                shutil.copyfile(job.submitted / name, staging / name)
+        # `nbgrader generate_feedback --force` rebuilds feedback/ from autograded/, copying its other files: keep ours there.
+        feedback.write_all(result, staging, executed=executed)
+        write_atomic(staging / MARKER, json.dumps({"fingerprint": job.fingerprint}) + "\n")
+        os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide the folder from the instructor's other tools
+        if job.autograded.exists():
+            stored = finished(job)
+            if stored is not None:
+                return stored
+            # An older grading (other inputs, or an unfinished one): out of the way first, since a
+            # folder cannot be renamed over one that holds files.
+            with contextlib.suppress(FileNotFoundError):
+                os.rename(job.autograded, old)
+        try:
+            os.rename(staging, job.autograded)
+        except OSError:
+            stored = finished(job)
+            if stored is None:
+                raise
+            return stored
+        return result
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def sweep(job: Job) -> None:
+    """Remove the staging folders a killed worker left beside the job's autograded folder."""
+    for leftover in job.autograded.parent.glob(f"{STAGING}{job.autograded.name}.*"):
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def plan(course: Course, coursedir: CourseDirectory, files: AssignmentFiles) -> list[Job]:
@@ -132,11 +183,16 @@ def autograde(
     course_root: Path,
     assignment_id: str,
     jobs: int,
+    scheduler: str | None = None,
     limits: Limits | None = None,
     progress: bool = True,
     on_result: Callable[[Graded], None] | None = None,
 ) -> list[Graded]:
-    """Grade submitted/*/ASSIGNMENT into autograded/, feedback/ and the gradebook; return every result."""
+    """Grade submitted/*/ASSIGNMENT into autograded/, feedback/ and the gradebook; return every result.
+
+    `jobs` local processes grade side by side, or, when `scheduler` names a Dask scheduler
+    (tcp://HOST:PORT), that cluster's workers do.
+    """
     limits = limits or Limits()
     course = Course(course_root.resolve())
     files = AssignmentFiles.load(course, assignment_id)
@@ -167,25 +223,25 @@ def autograde(
 
     bar = tqdm(total=len(todo), desc=f"grading {assignment_id}", unit="submission", file=sys.stderr,
                disable=not progress or not todo)
-    attempts = 0
-    while todo and attempts < 2:
-        attempts += 1
-        broken: list[Job] = []
-        with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=get_context("spawn")) as pool:
-            futures: dict[Future[Result], Job] = {
-                pool.submit(grade_job, str(course.root), assignment_id, job, limits): job for job in todo
-            }
-            for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    keep(job, future.result())
-                except BrokenProcessPool:
-                    broken.append(job)  # a worker died under it; grade it again in a fresh pool
-                    continue
-                bar.set_postfix_str(job.student)
-                bar.update()
-        todo = broken
-    for job in todo:  # twice in a pool that broke: record it as not gradable, keep the batch going
+    if todo:
+        for job in todo:
+            sweep(job)  # what a killed batch's workers left
+        with contextlib.closing(open_backend(scheduler=scheduler, jobs=jobs)) as backend:
+            attempts = 0
+            while todo and attempts < 2:
+                attempts += 1
+                lost: list[Job] = []
+                for job, outcome in backend.map_unordered(grade_job, todo, (files, limits)):
+                    if isinstance(outcome, Lost):
+                        lost.append(job)  # its worker died under it; grade it again
+                        continue
+                    keep(job, outcome)
+                    bar.set_postfix_str(job.student)
+                    bar.update()
+                todo = lost
+        for job in all_jobs:
+            sweep(job)  # what this batch's killed workers left
+    for job in todo:  # lost twice: record it as not gradable, keep the batch going
         result = Result.from_tests(assignment=assignment_id, tests=[], student=job.student,
                                    message="the grading process crashed twice on this submission")
         feedback.write_all(result, job.feedback)

@@ -104,7 +104,7 @@ def cmd_autograde(args: argparse.Namespace) -> int:
     from .batch import autograde, summary
 
     graded = autograde(course_root=Path(args.course), assignment_id=args.assignment, jobs=args.jobs,
-                       limits=_limits(args.limit), progress=not args.quiet)
+                       scheduler=args.scheduler, limits=_limits(args.limit), progress=not args.quiet)
     print(summary(graded))
     return 0
 
@@ -158,6 +158,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("assignment", help="assignment id")
     p.add_argument("--course", default=".", help="the nbgrader course directory (default: here)")
     p.add_argument("--jobs", type=int, default=default_jobs(), help="submissions graded at once (default: cores)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="grade on this Dask scheduler's workers instead of local processes (--jobs is then unused; "
+                        "workers need the grader installed and the course directory at the same path)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--limit", action="append", metavar="NAME=VALUE", help="override a sandbox limit")
     p.set_defaults(func=cmd_autograde)
