@@ -14,6 +14,7 @@ import json
 import signal
 import subprocess
 import time
+import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -23,8 +24,12 @@ from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
+from . import warm
+from .errors import UsageError
 from .sandbox import Sandbox
 from .settings import Limits
+
+STARTS = ("warm", "cold")
 
 CellStatus = Literal["ok", "error", "timeout", "died", "not_run"]
 
@@ -112,7 +117,25 @@ def _reply_outcome(reply: dict[str, Any] | None) -> CellRun:
 
 
 async def run_notebook(notebook: NotebookNode, *, limits: Limits) -> NotebookRun:
-    """Execute every code cell of `notebook` (modified in place) in a new sandboxed kernel."""
+    """Execute every code cell of `notebook` (modified in place) in a new sandboxed kernel.
+
+    With `limits.start == "warm"` the kernel is forked from this process's template (`warm`), which
+    has the heavy modules imported; where no template can run, or it fails to deliver a kernel before
+    any cell ran, the kernel starts cold.
+    """
+    if limits.start not in STARTS:
+        raise UsageError(f"the start limit must be one of {', '.join(STARTS)}, not {limits.start!r}")
+    if limits.start == "warm":
+        template = warm.template_for(limits)
+        if template is not None:
+            try:
+                return await _run(notebook, limits, template)
+            except warm.ForkFailed:
+                warm.discard(template)
+    return await _run(notebook, limits, None)
+
+
+async def _run(notebook: NotebookNode, limits: Limits, template: warm.Zygote | None) -> NotebookRun:
     started = time.monotonic()
     cells: dict[int, CellRun] = {}
     stopped: str | None = None
@@ -121,9 +144,14 @@ async def run_notebook(notebook: NotebookNode, *, limits: Limits) -> NotebookRun
         notebook.cells[i].outputs = []
         notebook.cells[i].execution_count = None
 
-    with Sandbox(limits) as sandbox:
+    with Sandbox(limits, runtime_parent=template.runtime if template else None) as sandbox:
         km = SandboxedKernelManager(kernel_name="python3", transport="ipc")
         km.sandbox = sandbox
+        if template is not None:
+            km.kernel_id = uuid.uuid4().hex
+            provisioner = warm.WarmProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
+            provisioner.zygote, provisioner.sandbox = template, sandbox
+            km.provisioner = provisioner
         km.ip = str(sandbox.runtime / "kernel")
         km.connection_file = str(sandbox.runtime / "kernel.json")
         # Signals would reach bubblewrap, not the kernel inside its PID namespace.
@@ -188,13 +216,15 @@ async def run_notebook(notebook: NotebookNode, *, limits: Limits) -> NotebookRun
                     outcome = _reply_outcome(replies.get(index))
                     timed_out = time.monotonic() - cell_started >= budget and outcome.ename == "KeyboardInterrupt"
                     cells[index] = CellRun("timeout", execution_count=outcome.execution_count) if timed_out else outcome
-        except (RuntimeError, TimeoutError, DeadKernelError) as error:
+        except (RuntimeError, TimeoutError, DeadKernelError, warm.ForkFailed) as error:
             if not cells:
                 stopped = f"the kernel could not start: {error}"
             # nbclient leaves its exit hook and signal handlers behind when a kernel fails to start.
             atexit.unregister(client._cleanup_kernel)
             for signum in (signal.SIGINT, signal.SIGTERM):
                 asyncio.get_running_loop().remove_signal_handler(signum)
+            if isinstance(error, warm.ForkFailed):
+                raise  # the caller starts this notebook again, cold
         finally:
             await _stop(km)
 

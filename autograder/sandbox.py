@@ -81,6 +81,11 @@ class Cgroups:
             swap.write_text(str(limits.memory_mb * MiB))
         (self.pids / "pids.max").write_text(str(limits.processes))
 
+    def add(self, pid: int) -> None:
+        """Move a running process (a kernel forked from the template) into both cgroups."""
+        (self.memory / "cgroup.procs").write_text(str(pid))
+        (self.pids / "cgroup.procs").write_text(str(pid))
+
     def join_command(self) -> list[str]:
         """A shell prefix that moves itself into both cgroups, then execs the rest of the command."""
         script = (
@@ -126,14 +131,15 @@ class Cgroups:
 class Sandbox:
     """One kernel's jail. Use as a context manager; `wrap()` turns a kernel command into a jailed one."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, *, runtime_parent: Path | None = None) -> None:
+        """`runtime_parent`: where the kernel's runtime folder goes (the template's folder, for a forked kernel)."""
         if shutil.which("bwrap") is None:
             raise SandboxUnavailable(
                 "bubblewrap (bwrap) is not installed; install it (e.g. 'apt-get install bubblewrap') to grade"
             )
         self.limits = limits
         self.name = uuid.uuid4().hex[:12]
-        self.runtime = Path(tempfile.mkdtemp(prefix="katas-kernel-"))
+        self.runtime = Path(tempfile.mkdtemp(prefix="katas-kernel-", dir=runtime_parent))
         self.cgroups = Cgroups(self.name) if Cgroups.available() else None
 
     def __enter__(self) -> Sandbox:
@@ -162,68 +168,81 @@ class Sandbox:
 
     def environment(self) -> dict[str, str]:
         """The kernel's whole environment: the same whether grading or checking, nothing of the host's."""
-        threads = str(self.limits.threads)
-        return {
-            "HOME": HOME,
-            "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
-            "LANG": "C.UTF-8",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "PYTHONUNBUFFERED": "1",
-            "MPLCONFIGDIR": "/tmp/matplotlib",
-            "OMP_NUM_THREADS": threads,
-            "MKL_NUM_THREADS": threads,
-        }
+        return kernel_environment(self.limits)
 
     def wrap(self, command: list[str]) -> list[str]:
         """The jailed form of `command` (the kernel's argv)."""
-        limits = self.limits
-        jail = [
-            "bwrap",
-            "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
-            "--die-with-parent", "--hostname", "sandbox",
-            "--ro-bind", "/usr", "/usr",
-        ]
-        for top in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
-            host = Path("/") / top
-            if host.is_symlink():
-                jail += ["--symlink", os.readlink(host), str(host)]
-            elif host.is_dir():
-                jail += ["--ro-bind", str(host), str(host)]
-        for etc in ("ld.so.cache", "localtime", "passwd", "group", "nsswitch.conf", "fonts", "matplotlibrc"):
-            jail += ["--ro-bind-try", f"/etc/{etc}", f"/etc/{etc}"]
-        # /tmp first: a later tmpfs there would hide anything bound below it (a venv in /tmp, say).
-        jail += ["--size", str(limits.workdir_mb * MiB), "--perms", "1777", "--tmpfs", "/tmp"]
-        made: set[Path] = set()
-        for path in readonly_paths():
-            # bwrap would create the parents of a bind (/root here) with the host's modes,
-            # which the unprivileged user may not traverse; make them plainly listable.
-            for parent in reversed(path.parents[:-1]):
-                if parent not in made:
-                    made.add(parent)
-                    jail += ["--perms", "0755", "--dir", str(parent)]
-            jail += ["--ro-bind", str(path), str(path)]
-        jail += [
-            "--proc", "/proc", "--dev", "/dev",
-            "--size", str(limits.workdir_mb * MiB), "--perms", "0777", "--tmpfs", HOME,
-            "--bind", str(self.runtime), str(self.runtime),
-            "--chdir", HOME,
-            "--clearenv",
-        ]
-        for key, value in self.environment().items():
-            jail += ["--setenv", key, value]
-        rlimits = [
-            "prlimit", f"--fsize={limits.file_size_mb * MiB}", "--core=0", "--nofile=1024", "--",
-        ]
-        if _is_root():
-            # Root sets the jail up, then the kernel runs as the real unprivileged user `nobody`,
-            # with no capabilities and no way to regain any.
-            jail += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
-            drop = [
-                "setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
-                "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
-            ]
-        else:
-            jail += ["--unshare-user"]
-            drop = []
         prefix = self.cgroups.join_command() if self.cgroups is not None else []
-        return prefix + rlimits + jail + ["--"] + drop + command
+        return prefix + jail_command(self.limits, writable=self.runtime) + command
+
+
+def kernel_environment(limits: Limits) -> dict[str, str]:
+    """A kernel's whole environment (cold or forked from the template): nothing of the host's."""
+    threads = str(limits.threads)
+    return {
+        "HOME": HOME,
+        "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONUNBUFFERED": "1",
+        "MPLCONFIGDIR": "/tmp/matplotlib",
+        "OMP_NUM_THREADS": threads,
+        "MKL_NUM_THREADS": threads,
+    }
+
+
+def jail_command(limits: Limits, *, writable: Path) -> list[str]:
+    """The jail's argv up to the command: rlimits, bubblewrap, then the drop to the unprivileged user.
+
+    `writable` is the one host folder bound read-write at the same path (the kernel's runtime folder,
+    or the template's, which holds every forked kernel's folder).
+    """
+    jail = [
+        "bwrap",
+        "--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+        "--die-with-parent", "--hostname", "sandbox",
+        "--ro-bind", "/usr", "/usr",
+    ]
+    for top in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        host = Path("/") / top
+        if host.is_symlink():
+            jail += ["--symlink", os.readlink(host), str(host)]
+        elif host.is_dir():
+            jail += ["--ro-bind", str(host), str(host)]
+    for etc in ("ld.so.cache", "localtime", "passwd", "group", "nsswitch.conf", "fonts", "matplotlibrc"):
+        jail += ["--ro-bind-try", f"/etc/{etc}", f"/etc/{etc}"]
+    # /tmp first: a later tmpfs there would hide anything bound below it (a venv in /tmp, say).
+    jail += ["--size", str(limits.workdir_mb * MiB), "--perms", "1777", "--tmpfs", "/tmp"]
+    made: set[Path] = set()
+    for path in readonly_paths():
+        # bwrap would create the parents of a bind (/root here) with the host's modes,
+        # which the unprivileged user may not traverse; make them plainly listable.
+        for parent in reversed(path.parents[:-1]):
+            if parent not in made:
+                made.add(parent)
+                jail += ["--perms", "0755", "--dir", str(parent)]
+        jail += ["--ro-bind", str(path), str(path)]
+    jail += [
+        "--proc", "/proc", "--dev", "/dev",
+        "--size", str(limits.workdir_mb * MiB), "--perms", "0777", "--tmpfs", HOME,
+        "--bind", str(writable), str(writable),
+        "--chdir", HOME,
+        "--clearenv",
+    ]
+    for key, value in kernel_environment(limits).items():
+        jail += ["--setenv", key, value]
+    rlimits = [
+        "prlimit", f"--fsize={limits.file_size_mb * MiB}", "--core=0", "--nofile=1024", "--",
+    ]
+    if _is_root():
+        # Root sets the jail up, then the kernel runs as the real unprivileged user `nobody`,
+        # with no capabilities and no way to regain any.
+        jail += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        drop = [
+            "setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups",
+            "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs",
+        ]
+    else:
+        jail += ["--unshare-user"]
+        drop = []
+    return rlimits + jail + ["--"] + drop

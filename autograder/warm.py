@@ -1,0 +1,333 @@
+"""Warm kernel starts: a template process per grading process, forked into a fresh jailed kernel per submission.
+
+Starting a kernel and importing torch (and torch._dynamo, which the first
+optimizer pulls in), NumPy, matplotlib and scikit-learn is most of the time a
+small notebook takes. The template (`zygote.py`) pays that once, inside a jail
+like the cold kernel's; each submission's kernel is a copy-on-write fork of it
+that isolates itself (`isolate.py`) before it runs anything of the student's.
+Nothing of one submission reaches the next: every kernel is forked from the
+template, which never runs a student's code.
+
+The grader's side, here: start the template's jail, mount the proc "licence"
+that lets each fork mount its own /proc, and per submission ask for a fork,
+learn its host PID from the control socket (SO_PEERCRED), move it into the
+submission's cgroups, and only then tell it to go on. `ForkedKernel` stands in
+for the `Popen` that jupyter_client's `LocalProvisioner` would hold, so the
+kernel manager's polling, waiting and hard kills work as for a cold kernel.
+
+Warm starts need root (cgroups, the licence mount) and Linux 5.3+ (pidfd).
+Where the template cannot start, grading falls back to cold starts.
+"""
+
+from __future__ import annotations
+
+import atexit
+import importlib
+import json
+import os
+import pkgutil
+import select
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.provisioning import LocalProvisioner
+
+from . import isolate, zygote
+from .errors import AutograderError
+from .sandbox import HOME, NOBODY, Cgroups, Sandbox, _is_root, jail_command, kernel_environment
+from .settings import MiB, Limits
+
+# What the course's notebooks import, and what ipykernel needs to start. A package missing here is
+# simply imported by the kernel that needs it, as in a cold start.
+PRELOAD = [
+    "numpy", "torch", "torch.nn", "torch.nn.functional", "torch.optim", "torch.utils.data", "torch._dynamo",
+    "matplotlib", "matplotlib.pyplot", "sklearn", "sklearn.datasets", "sklearn.model_selection",
+    "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "jupyter_client.session",
+]
+LICENCE = "licence"  # the uncovered proc of the template's namespace, in its runtime folder
+
+
+class WarmStartUnavailable(AutograderError):
+    """The template could not start here; kernels start cold."""
+
+
+class ForkFailed(AutograderError):
+    """The template did not deliver a kernel for this submission; it starts cold instead."""
+
+
+def preload_modules() -> list[str]:
+    """PRELOAD, then the course's `assignments` package and every module in it."""
+    modules = list(PRELOAD) + ["assignments"]
+    package = importlib.import_module("assignments")
+    modules += [f"assignments.{info.name}" for info in pkgutil.iter_modules(package.__path__)]
+    return modules
+
+
+def _peer_pid(conn: socket.socket) -> int:
+    """The connecting process's PID in the grader's PID namespace (the kernel translates it)."""
+    pid, _uid, _gid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
+    return pid
+
+
+def _receive(conn: socket.socket, deadline: float) -> dict[str, Any] | None:
+    """One JSON line from `conn` before `deadline`; None at end of stream."""
+    data = b""
+    while not data.endswith(b"\n"):
+        conn.settimeout(max(0.01, deadline - time.monotonic()))
+        chunk = conn.recv(4096)
+        if not chunk:
+            return None
+        data += chunk
+    return json.loads(data)
+
+
+class ForkedKernel:
+    """A kernel forked by the template, managed like the `Popen` of a cold one (the grader is not its parent).
+
+    `pid` is the waiter's host PID: killing it kills the kernel's whole PID namespace. A pidfd keeps
+    that PID from being confused with a reused one.
+    """
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int, link: socket.socket) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+        self._pidfd = os.pidfd_open(pid)
+        self._link = link
+
+    def poll(self) -> int | None:
+        if self.returncode is None and select.select([self._pidfd], [], [], 0)[0]:
+            self.returncode = self._exit_status()
+            self._close()
+        return self.returncode
+
+    def _exit_status(self) -> int:
+        """The kernel's exit code as the waiter reported it; -SIGKILL when it was killed before reporting."""
+        try:
+            message = _receive(self._link, time.monotonic() + 0.2)
+        except (OSError, ValueError):
+            message = None
+        code = (message or {}).get("exit")
+        if not isinstance(code, int):
+            return -signal.SIGKILL
+        return 128 - code if code > 128 else code
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while (code := self.poll()) is None:
+            remaining = 0.1 if deadline is None else min(0.1, deadline - time.monotonic())
+            if remaining <= 0:
+                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout or 0)
+            select.select([self._pidfd], [], [], remaining)
+        return code
+
+    def send_signal(self, signum: int) -> None:
+        if self.returncode is None:
+            try:
+                signal.pidfd_send_signal(self._pidfd, signum)
+            except ProcessLookupError:
+                pass
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def _close(self) -> None:
+        os.close(self._pidfd)
+        self._link.close()
+
+
+class Zygote:
+    """One running template: its jail process, its runtime folder, and the control connection to it."""
+
+    def __init__(self, limits: Limits) -> None:
+        if not _is_root() or not Cgroups.available():
+            raise WarmStartUnavailable("warm starts need root and cgroup v1 memory and pids controllers")
+        if not hasattr(os, "pidfd_open") or shutil.which("nsenter") is None:
+            raise WarmStartUnavailable("warm starts need pidfd_open (Linux 5.3+) and nsenter")
+        self.limits = limits
+        self.lock = threading.Lock()
+        # Bound read-write into the template's jail; each fork hides all of it but its own kernel's folder.
+        self.runtime = Path(tempfile.mkdtemp(prefix="katas-template-"))
+        self.log = tempfile.TemporaryFile(prefix="katas-template-log-")
+        self.process: subprocess.Popen[bytes] | None = None
+        try:
+            self._start()
+        except BaseException:
+            self.close()
+            raise
+
+    def _start(self) -> None:
+        runtime = self.runtime
+        os.chmod(runtime, 0o755)
+        scripts = runtime / "bin"
+        scripts.mkdir(mode=0o755)
+        for module in (zygote, isolate):
+            shutil.copyfile(str(module.__file__), scripts / Path(str(module.__file__)).name)
+        (runtime / LICENCE).mkdir(mode=0o755)
+        self.control_path = runtime / "control.sock"
+        self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.server.bind(str(self.control_path))
+        os.chmod(self.control_path, 0o666)
+        self.server.listen(16)
+        config = {
+            "control": str(self.control_path), "runtime": str(runtime), "home": HOME,
+            "uid": NOBODY, "gid": NOBODY, "preload": preload_modules(),
+            "launcher": str(Path(importlib.import_module("ipykernel_launcher").__file__ or "ipykernel_launcher.py")),
+        }
+        command = jail_command(self.limits, writable=runtime) + [
+            sys.executable, str(scripts / "zygote.py"), json.dumps(config),
+        ]
+        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log)
+        deadline = time.monotonic() + self.limits.startup_timeout_s
+        self.control = self._accept(deadline)
+        self.host_pid = _peer_pid(self.control)
+        # bubblewrap covers parts of its /proc, and a user namespace may mount a new proc only where an
+        # uncovered one is already visible: mount one of the template's own PID namespace, for its forks.
+        licence = subprocess.run(
+            ["nsenter", f"--target={self.host_pid}", "--mount", "--pid", "--",
+             "mount", "-t", "proc", "-o", "nosuid,nodev,noexec", "proc", str(runtime / LICENCE)],
+            capture_output=True, text=True, timeout=30,
+        )
+        if licence.returncode != 0:
+            raise WarmStartUnavailable(f"could not mount the template's proc: {licence.stderr.strip()}")
+        ready = _receive(self.control, deadline)
+        if not ready or not ready.get("ready"):
+            raise WarmStartUnavailable(f"the template stopped while importing: {self.log_tail()}")
+        if ready.get("threads", 1) != 1:
+            # A fork copies only the calling thread: with OpenMP's or anyone's threads running, a fork's
+            # locks could be held forever. Threads come from `threads` above 1; cold starts then.
+            raise WarmStartUnavailable(f"the template runs {ready['threads']} threads after its imports")
+        self.ready = ready
+
+    def _accept(self, deadline: float) -> socket.socket:
+        while True:
+            self.server.settimeout(max(0.01, min(0.5, deadline - time.monotonic())))
+            try:
+                conn, _ = self.server.accept()
+                return conn
+            except TimeoutError:
+                if self.process is not None and self.process.poll() is not None:
+                    raise WarmStartUnavailable(f"the template exited: {self.log_tail()}") from None
+                if time.monotonic() >= deadline:
+                    raise WarmStartUnavailable("the template did not connect in time") from None
+
+    def log_tail(self) -> str:
+        self.log.seek(0)
+        return self.log.read()[-2000:].decode(errors="replace").strip()
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def fork(self, sandbox: Sandbox, connection_file: str) -> ForkedKernel:
+        """A new kernel for `sandbox`'s submission, already in its cgroups, serving `connection_file`."""
+        limits = sandbox.limits
+        request = {
+            "op": "fork", "name": sandbox.name, "dir": str(sandbox.runtime), "connection_file": connection_file,
+            "tmp_bytes": limits.workdir_mb * MiB, "file_size_bytes": limits.file_size_mb * MiB,
+        }
+        with self.lock:
+            try:
+                self.control.sendall((json.dumps(request) + "\n").encode())
+                link = self._accept(time.monotonic() + 30)
+            except (OSError, WarmStartUnavailable) as error:
+                raise ForkFailed(f"the template did not fork: {error}") from error
+        try:
+            pid = _peer_pid(link)
+            hello = _receive(link, time.monotonic() + 30)
+            if not hello or hello.get("hello") != sandbox.name:
+                raise ForkFailed(f"a fork introduced itself as {hello!r}")
+            kernel = ForkedKernel(pid, link)
+            if sandbox.cgroups is not None:
+                sandbox.cgroups.add(pid)
+            link.sendall(b'{"go": true}\n')
+        except (OSError, ValueError) as error:
+            link.close()
+            raise ForkFailed(f"the fork could not be started: {error}") from error
+        return kernel
+
+    def close(self) -> None:
+        """Stop the template (its forks die with it) and remove its folder."""
+        for name in ("control", "server"):
+            conn = getattr(self, name, None)
+            if conn is not None:
+                conn.close()
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        self.log.close()
+        shutil.rmtree(self.runtime, ignore_errors=True)
+
+
+class WarmProvisioner(LocalProvisioner):  # type: ignore[misc]
+    """jupyter_client's local provisioner, with the kernel forked from a template instead of launched."""
+
+    zygote: Zygote
+    sandbox: Sandbox
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+        km = self.parent
+        self.process = self.zygote.fork(self.sandbox, km.connection_file)
+        self.pid = self.process.pid
+        self.pgid = None  # signals go to the waiter alone; the kernel gets interrupts as messages
+        self.cwd = HOME
+        return self.connection_info
+
+
+_templates: dict[tuple[tuple[str, str], ...], Zygote] = {}
+_unavailable: dict[tuple[tuple[str, str], ...], str] = {}
+_registry_lock = threading.Lock()
+
+
+def template_for(limits: Limits) -> Zygote | None:
+    """This process's running template for kernels like `limits`' (started on first use); None: start cold."""
+    key = tuple(sorted(kernel_environment(limits).items()))
+    with _registry_lock:
+        template = _templates.get(key)
+        if template is not None and template.alive():
+            return template
+        if template is not None:
+            template.close()
+            del _templates[key]
+        if key in _unavailable:
+            return None
+        try:
+            template = Zygote(limits)
+        except (WarmStartUnavailable, OSError, subprocess.SubprocessError) as error:
+            _unavailable[key] = str(error)
+            print(f"autograder: warm kernel starts unavailable, starting kernels cold: {error}", file=sys.stderr)
+            return None
+        _templates[key] = template
+        return template
+
+
+def discard(template: Zygote) -> None:
+    """Forget and stop a template that failed a fork; the next submission gets a new one."""
+    with _registry_lock:
+        for key, known in list(_templates.items()):
+            if known is template:
+                del _templates[key]
+    template.close()
+
+
+@atexit.register
+def _stop_all() -> None:
+    with _registry_lock:
+        for template in _templates.values():
+            template.close()
+        _templates.clear()

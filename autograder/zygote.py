@@ -1,0 +1,228 @@
+"""The template ("zygote") process: imports the heavy modules once, then forks one jailed kernel per submission.
+
+It runs inside a bubblewrap jail like the cold kernel's (same read-only view, no
+network, the unprivileged user, no capabilities) and never runs anything of a
+student's: it only imports modules and forks. Each fork is a three-process chain:
+
+    template ─fork─▶ waiter ─unshare, fork─▶ init (PID 1 of a new PID namespace) ─fork─▶ kernel (PID 2)
+
+* The waiter connects to the grader's control socket, so the grader learns its
+  host PID (SO_PEERCRED) and moves it into the submission's memory and pids
+  cgroups; it waits for the grader's "go" before anything else, so every later
+  process starts inside those cgroups. It then makes the new namespaces
+  (`isolate.enter_namespaces`), forks init, waits for it and reports the exit
+  status. Killing the waiter kills init (parent-death signal), and the death of
+  a PID namespace's init kills everything in it.
+* Init builds the private view (`isolate.private_view`), drops every capability,
+  forks the kernel and reaps orphans, as bubblewrap's own init does for the
+  cold kernel (and so the kernel is not PID 1, which ignores default signals).
+* The kernel resets what a fork inherits (environment, working folder, signal
+  handlers, random seeds of random, NumPy and torch) and starts ipykernel's
+  IPKernelApp on its connection file; ZeroMQ contexts are created only there.
+
+This file is copied into the template's jail beside `isolate.py` and run as a
+script with only the standard library and the preloaded packages: it must not
+import the rest of the autograder. Protocol: one JSON object per line.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import json
+import os
+import random
+import signal
+import socket
+import sys
+import time
+import traceback
+from typing import Any, BinaryIO
+
+try:
+    from . import isolate
+except ImportError:  # run as a script inside the jail, beside a copy of isolate.py
+    import isolate  # type: ignore[no-redef]
+
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
+def send(sock: socket.socket, message: dict[str, Any]) -> None:
+    sock.sendall((json.dumps(message) + "\n").encode())
+
+
+def receive(reader: BinaryIO) -> dict[str, Any] | None:
+    line = reader.readline()
+    return json.loads(line) if line else None
+
+
+def preload(modules: list[str]) -> list[str]:
+    """Import `modules`; return the ones that failed, with why (a missing optional package is not fatal)."""
+    failed = []
+    # ipykernel sets this before any of the student's code runs; matplotlib reads it once, at import.
+    os.environ["MPLBACKEND"] = INLINE_BACKEND
+    for name in modules:
+        try:
+            importlib.import_module(name)
+        except Exception as error:  # noqa: BLE001 - reported to the grader, which decides
+            failed.append(f"{name}: {type(error).__name__}: {error}")
+    return failed
+
+
+def reset_signals() -> None:
+    """Signal dispositions and mask as a fresh interpreter has them."""
+    python_defaults = {signal.SIGINT: signal.default_int_handler, signal.SIGPIPE: signal.SIG_IGN,
+                       signal.SIGXFSZ: signal.SIG_IGN}
+    for signum in signal.valid_signals():
+        if signum in (signal.SIGKILL, signal.SIGSTOP):
+            continue
+        try:
+            signal.signal(signum, python_defaults.get(signum, signal.SIG_DFL))
+        except (OSError, ValueError):  # signals reserved by the C library
+            pass
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
+
+
+def reseed() -> None:
+    """Fresh random state, as each cold interpreter draws its own: nothing of the template's, or a sibling's."""
+    random.seed()
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed()
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.seed()
+
+
+def run_kernel(request: dict[str, Any], config: dict[str, Any], environment: dict[str, str]) -> None:
+    """PID 2: become a fresh-looking interpreter, then serve the kernel protocol until shut down."""
+    os.environ.clear()
+    os.environ.update(environment)
+    os.chdir(config["home"])
+    reset_signals()
+    reseed()
+    script_dir = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if p and os.path.abspath(p) != script_dir]
+    connection_file = request["connection_file"]
+    sys.argv = [config["launcher"], "-f", connection_file]
+    # The kernel's own stdout/stderr are not the notebook's outputs (the cold kernel's go to /dev/null).
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+    from ipykernel.kernelapp import IPKernelApp
+
+    app = IPKernelApp.instance()
+    app.initialize(["-f", connection_file])
+    app.start()
+
+
+def run_init(request: dict[str, Any], config: dict[str, Any], environment: dict[str, str]) -> int:
+    """PID 1 of the new namespace: private view, no capabilities, then the kernel; exit with its status."""
+    isolate.die_with_parent()
+    isolate.private_view(own_dir=request["dir"], runtime=config["runtime"], home=config["home"],
+                         tmp_bytes=int(request["tmp_bytes"]))
+    isolate.loopback_up()
+    isolate.set_rlimits(file_size_bytes=int(request["file_size_bytes"]))
+    isolate.close_fds()
+    isolate.drop_capabilities()
+    kernel = os.fork()
+    if kernel == 0:
+        code = 0
+        try:
+            run_kernel(request, config, environment)
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else 1
+        except BaseException:  # noqa: BLE001 - anything, then leave without running atexit handlers
+            traceback.print_exc()
+            code = 72
+        os._exit(code)
+    # Orphans of the kernel's children land here; the kernel's signals must not stop the reaping.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGUSR1, signal.SIGUSR2):
+        signal.signal(signum, signal.SIG_IGN)
+    while True:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            return 0
+        if pid == kernel:
+            return _exit_code(status)
+
+
+def _exit_code(status: int) -> int:
+    code = os.waitstatus_to_exitcode(status)
+    return code if code >= 0 else 128 - code
+
+
+def run_waiter(request: dict[str, Any], config: dict[str, Any], environment: dict[str, str], template: int) -> int:
+    """The fork's first process: be placed in cgroups by the grader, make the namespaces, wait for init."""
+    isolate.die_with_parent()
+    if os.getppid() != template:
+        return 1
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    link = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    link.connect(config["control"])
+    isolate.close_fds(keep=(link.fileno(),))  # the template's own connection above all
+    send(link, {"hello": request["name"]})
+    reader = link.makefile("rb")
+    if (receive(reader) or {}).get("go") is not True:
+        return 1
+    isolate.enter_namespaces(int(config["uid"]), int(config["gid"]))
+    init = os.fork()
+    if init == 0:
+        code = 71
+        try:
+            link.detach()  # closed with every other descriptor in run_init; never by this object
+            code = run_init(request, config, environment)
+        except BaseException:  # noqa: BLE001
+            traceback.print_exc()
+        os._exit(code)
+    _, status = os.waitpid(init, 0)
+    code = _exit_code(status)
+    try:
+        send(link, {"exit": code})
+    except OSError:
+        pass
+    return code
+
+
+def serve(control: socket.socket, config: dict[str, Any], environment: dict[str, str]) -> None:
+    """Fork on each request until the grader closes the connection."""
+    template = os.getpid()
+    reader = control.makefile("rb")
+    while (request := receive(reader)) is not None:
+        if request.get("op") != "fork":
+            continue
+        if os.fork() == 0:
+            code = 70
+            try:
+                control.detach()  # closed by run_waiter with every other descriptor; never by this object
+                code = run_waiter(request, config, environment, template)
+            except BaseException:  # noqa: BLE001
+                traceback.print_exc()
+            os._exit(code)
+
+
+def main() -> None:
+    config = json.loads(sys.argv[1])
+    environment = dict(os.environ)
+    isolate.close_fds()
+    control = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    control.connect(config["control"])
+    started = time.monotonic()
+    failed = preload(list(config["preload"]))
+    os.environ.clear()
+    os.environ.update(environment)
+    # Objects that exist now are never collected; freezing them keeps the forks from writing to
+    # (and so copying) the template's pages when the collector walks them.
+    gc.collect()
+    gc.freeze()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the template's forks
+    send(control, {"ready": True, "seconds": round(time.monotonic() - started, 3), "failed": failed,
+                   "threads": len(os.listdir("/proc/self/task")),
+                   "fds": sorted(int(fd) for fd in os.listdir("/proc/self/fd"))})
+    serve(control, config, environment)
+
+
+if __name__ == "__main__":
+    main()
