@@ -25,9 +25,10 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.Execute.timeout = 120
 c.Execute.startup_timeout = 120
 
-# Feedback must not show hidden tests (nbgrader shows them by default).
+# Feedback must not show hidden tests (nbgrader shows them by default), nor the tracebacks that quote them.
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
+    "autograder.feedback_redact.RedactHiddenTracebacks",
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
