@@ -59,19 +59,22 @@ class DaskBackend:
             for index, item in enumerate(items)
         }
         try:
-            for future in as_completed(futures, loop=self.client.loop):  # no default client is set
-                item = futures[future]
+            for future in as_completed(list(futures), loop=self.client.loop):  # no default client is set
+                item = futures.pop(future)
                 try:
-                    yield item, future.result()
+                    outcome: Any = future.result()
                 except KilledWorker as error:
-                    yield item, Lost(f"Dask workers died running it ({error})")
+                    outcome = Lost(f"Dask workers died running it ({error})")
                 except CancelledError as error:
-                    yield item, Lost(f"the scheduler dropped it ({error})")
+                    outcome = Lost(f"the scheduler dropped it ({error})")
                 except Exception as error:
                     raise WorkerFailed(
                         f"a Dask worker failed on {item}: {type(error).__name__}: {error} "
                         "(do the workers have the grader installed and the course directory at the same path?)"
                     ) from error
+                # Let the worker drop the result now: one still held when its worker dies is computed again.
+                future.release()
+                yield item, outcome
         finally:
             # Release what is left (an interrupted batch): the scheduler forgets tasks no client wants.
             self.client.cancel([*futures, *held])
