@@ -184,6 +184,7 @@ def autograde(
     assignment_id: str,
     jobs: int,
     scheduler: str | None = None,
+    resources: dict[str, float] | None = None,
     limits: Limits | None = None,
     progress: bool = True,
     on_result: Callable[[Graded], None] | None = None,
@@ -191,8 +192,10 @@ def autograde(
     """Grade submitted/*/ASSIGNMENT into autograded/, feedback/ and the gradebook; return every result.
 
     `jobs` local processes grade side by side, or, when `scheduler` names a Dask scheduler
-    (tcp://HOST:PORT), that cluster's workers do.
+    (tcp://HOST:PORT), that cluster's workers do, each submission holding `resources` of its worker.
     """
+    if resources and not scheduler:
+        raise UsageError("worker resources (--worker-resource) need a Dask cluster (--scheduler)")
     limits = limits or Limits()
     course = Course(course_root.resolve())
     files = AssignmentFiles.load(course, assignment_id)
@@ -226,7 +229,7 @@ def autograde(
     if todo:
         for job in todo:
             sweep(job)  # what a killed batch's workers left
-        with contextlib.closing(open_backend(scheduler=scheduler, jobs=jobs)) as backend:
+        with contextlib.closing(open_backend(scheduler=scheduler, jobs=jobs, resources=resources)) as backend:
             attempts = 0
             while todo and attempts < 2:
                 attempts += 1

@@ -28,6 +28,21 @@ def _limits(pairs: list[str] | None) -> Limits:
         raise UsageError(str(error)) from None
 
 
+def _resources(pairs: list[str] | None) -> dict[str, float]:
+    """`--worker-resource NAME=AMOUNT` pairs, as Dask takes them."""
+    resources = {}
+    for pair in pairs or []:
+        name, _, amount = pair.partition("=")
+        try:
+            value: float | None = float(amount)
+        except ValueError:
+            value = None
+        if value is None or not name.strip():
+            raise UsageError(f"--worker-resource takes NAME=AMOUNT, e.g. GPU=1; got {pair!r}")
+        resources[name.strip()] = value
+    return resources
+
+
 def cmd_lint(args: argparse.Namespace) -> int:
     from .course import Course
     from .lint import lint
@@ -104,7 +119,8 @@ def cmd_autograde(args: argparse.Namespace) -> int:
     from .batch import autograde, summary
 
     graded = autograde(course_root=Path(args.course), assignment_id=args.assignment, jobs=args.jobs,
-                       scheduler=args.scheduler, limits=_limits(args.limit), progress=not args.quiet)
+                       scheduler=args.scheduler, resources=_resources(args.worker_resource),
+                       limits=_limits(args.limit), progress=not args.quiet)
     print(summary(graded))
     return 0
 
@@ -161,6 +177,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="grade on this Dask scheduler's workers instead of local processes (--jobs is then unused; "
                         "workers need the grader installed and the course directory at the same path)")
+    p.add_argument("--worker-resource", action="append", metavar="NAME=AMOUNT",
+                   help="Dask worker resource each submission holds while graded, e.g. GPU=1 "
+                        "(then only workers started with --resources GPU=1 grade it)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--limit", action="append", metavar="NAME=VALUE", help="override a sandbox limit")
     p.set_defaults(func=cmd_autograde)

@@ -105,7 +105,10 @@ def remove_kernel_cgroups() -> None:
 
 @pytest.fixture
 def cluster(tmp_path: Path) -> Iterator[Cluster]:
-    """A fresh scheduler on a free port of 127.0.0.1 and two single-threaded workers, stopped afterwards."""
+    """A fresh scheduler on a free port of 127.0.0.1 and two single-threaded workers, stopped afterwards.
+
+    Worker w0 says it has one "GPU" (a Dask resource: a name and an amount, nothing checks a device).
+    """
     logs = tmp_path / "dask-logs"
     logs.mkdir()
     scheduler_file = logs / "scheduler.json"
@@ -119,10 +122,10 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
         assert scheduler_file.is_file(), (logs / "scheduler.log").read_text()
         running.address = json.loads(scheduler_file.read_text())["address"]
         env = {**os.environ, "AUTOGRADER_CGROUP_PARENT": WORKER_CGROUP_PARENT}
-        for name in ("w0", "w1"):
+        for name, resources in (("w0", ["--resources", "GPU=1"]), ("w1", [])):
             running.workers[name] = _start(
                 [DASK, "worker", running.address, "--name", name, "--nthreads", "1", "--nworkers", "1",
-                 "--no-dashboard", "--local-directory", str(logs / name)],
+                 "--no-dashboard", "--local-directory", str(logs / name), *resources],
                 logs / f"{name}.log", env=env,
             )
         with running.client() as client:
@@ -133,11 +136,11 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
         remove_kernel_cgroups()
 
 
-def autograde_on(cluster: Cluster, root: Path) -> subprocess.Popen[str]:
+def autograde_on(cluster: Cluster, root: Path, *extra: str) -> subprocess.Popen[str]:
     limit_args = [arg for pair in FAST_LIMITS for arg in ("--limit", pair)]
     return subprocess.Popen([AUTOGRADER, "autograde", "toy", "--course", str(root), "--scheduler", cluster.address,
-                             "--quiet", *limit_args], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True)
+                             "--quiet", *limit_args, *extra], cwd=root, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
 
 
 def gradebook_submissions(root: Path) -> list[str]:
@@ -237,3 +240,23 @@ def test_a_worker_killed_midway_costs_no_submission_and_grades_none_twice(
     check_graded_once(root, scores)
     time.sleep(1)  # the killed worker's kernel dies with it (bubblewrap's --die-with-parent)
     assert kernels_left() == []
+
+
+def test_worker_resources_send_every_submission_to_the_workers_that_have_them(
+    toy_course: Course, tmp_path: Path, cluster: Cluster
+) -> None:
+    made, scores = students(3)
+    root = make_course(toy_course, tmp_path / "course", made)
+    batch = autograde_on(cluster, root, "--worker-resource", "GPU=1")
+    _, stderr = batch.communicate(timeout=300)
+    assert batch.returncode == 0, stderr
+    check_graded_once(root, scores)
+    with cluster.client() as client:
+        names = {address: info["name"] for address, info in client.scheduler_info()["workers"].items()}
+        # On each worker, the grading tasks in its own record of task transitions. A lambda, so that it
+        # travels by value: the workers cannot import this test module.
+        graded_here = lambda dask_worker: len(  # noqa: E731
+            {entry[0] for entry in dask_worker.state.log if str(entry[0]).startswith("grade_job-")}
+        )
+        ran = {names[address]: count for address, count in client.run(graded_here).items()}
+    assert ran == {"w0": 3, "w1": 0}

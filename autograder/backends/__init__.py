@@ -37,13 +37,16 @@ class Backend(Protocol):
         ...
 
 
-def open_backend(*, scheduler: str | None, jobs: int) -> Backend:
-    """The Dask cluster at `scheduler` when one is named, else a local pool of `jobs` processes."""
+def open_backend(*, scheduler: str | None, jobs: int, resources: dict[str, float] | None = None) -> Backend:
+    """The Dask cluster at `scheduler` when one is named, else a local pool of `jobs` processes.
+
+    `resources` (Dask worker resources each item holds, e.g. {"GPU": 1}) apply to a cluster only.
+    """
     if scheduler:
         # Imported only when asked for: the local default needs no Dask import, nor any service.
         from .dask_cluster import DaskBackend
 
-        return DaskBackend(scheduler)
+        return DaskBackend(scheduler, resources=resources)
     from .local import LocalBackend
 
     return LocalBackend(jobs)

@@ -41,7 +41,10 @@ def _hold(value: object) -> object:
 class DaskBackend:
     """The workers of the Dask scheduler at `address` (tcp://HOST:PORT)."""
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, *, resources: dict[str, float] | None = None) -> None:
+        # Each task holds these worker resources while it runs: `{"GPU": 1}` sends it only to workers
+        # started with `--resources GPU=1`, one at a time per GPU.
+        self.resources = resources or None
         try:
             self.client = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
         except (OSError, TimeoutError) as error:
@@ -55,7 +58,8 @@ class DaskBackend:
         # never be merged by the scheduler into one task whose files went to the other's folders.
         held = [self.client.submit(_hold, value, key=f"shared-{batch}-{index}") for index, value in enumerate(shared)]
         futures: dict[Future, T] = {
-            self.client.submit(fn, item, *held, key=f"{fn.__name__}-{batch}-{index}"): item
+            self.client.submit(fn, item, *held, key=f"{fn.__name__}-{batch}-{index}", resources=self.resources):
+                item
             for index, item in enumerate(items)
         }
         try:
