@@ -24,5 +24,8 @@ build: setup           ## regenerate release/ and solutions/ from source/
 lint: setup
 	$(BIN)/autograder lint
 
+bench: setup           ## time one batch: nbgrader autograde, autograder autograde, and the bare student code
+	$(BIN)/python scripts/bench.py
+
 clean:
 	rm -rf demo build .pytest_cache

@@ -18,8 +18,12 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from queue import Empty
+
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
+from traitlets import Type
 from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
@@ -55,10 +59,41 @@ class NotebookRun:
     duration_s: float
 
 
+class PromptClient(AsyncKernelClient):
+    """jupyter_client's client, without the fixed fifth of a second it waits after the kernel is ready.
+
+    `wait_for_ready` drains IOPub until it has been quiet for 0.2 s: a cost paid by every kernel, and
+    no use here, where nbclient keeps only the messages whose parent is the cell it executes.
+    """
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:  # type: ignore[override]
+        deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+        while True:
+            self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+            except Empty:
+                reply = None
+            if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                try:
+                    # An IOPub message shows the subscription is connected (else start over).
+                    await self.iopub_channel.get_msg(timeout=0.2)
+                except Empty:
+                    pass
+                else:
+                    self._handle_kernel_info_reply(reply)
+                    return
+            if not await self._async_is_alive():
+                raise RuntimeError("Kernel died before replying to kernel_info")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+
+
 class SandboxedKernelManager(AsyncKernelManager):
     """A kernel manager whose kernels start inside a `Sandbox` and talk over Unix sockets."""
 
     sandbox: Sandbox | None = None
+    client_factory = Type(default_value=PromptClient, klass=AsyncKernelClient)
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
         command = super().format_kernel_cmd(extra_arguments)

@@ -23,7 +23,7 @@ class Limits:
     cell_output_bytes: int = field(default=64 * 1024, metadata={"help": "output kept per cell, bytes"})
     notebook_output_bytes: int = field(default=1024 * 1024, metadata={"help": "output kept per notebook, bytes"})
     threads: int = field(default=1, metadata={"help": "torch/OpenMP threads per kernel (jobs run side by side)"})
-    start: str = field(default="cold", metadata={
+    start: str = field(default="warm", metadata={
         "help": "kernel start: 'warm' forks each kernel from a template with torch imported (falls back to "
                 "cold where it cannot run), 'cold' launches a new interpreter"})
 

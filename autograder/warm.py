@@ -52,6 +52,9 @@ PRELOAD = [
     "numpy", "torch", "torch.nn", "torch.nn.functional", "torch.optim", "torch.utils.data", "torch._dynamo",
     "matplotlib", "matplotlib.pyplot", "sklearn", "sklearn.datasets", "sklearn.model_selection",
     "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "jupyter_client.session",
+    # ...and what IPKernelApp.initialize imports on its own (debugpy alone is a tenth of a second).
+    "ipykernel.debugger", "IPython.core.debugger", "IPython.core.completerlib", "IPython.core.oinspect",
+    "IPython.extensions.storemagic", "sqlite3", "pdb", "tornado.gen", "tornado.queues", "tornado.platform.asyncio",
 ]
 LICENCE = "licence"  # the uncovered proc of the template's namespace, in its runtime folder
 

@@ -1,0 +1,290 @@
+"""`make bench`: grade one batch three ways and compare the wall times.
+
+The batch: for 00_tensors and 01_workflow (which trains a model), correct
+submissions (the reference solutions), partly wrong ones (one answer replaced by
+a wrong solution from tests/course/wrong/) and broken ones (handed in untouched,
+a syntax error, a file cut short). The same batch is graded
+
+  (a) by `nbgrader autograde`, in its own course directory after `nbgrader generate_assignment`;
+  (b) by `autograder autograde` (default jobs and limits: warm kernel starts);
+  (c) as the floor: each submission's restored code cells run as a plain Python
+      script in a fork of a process that has torch imported already.
+
+It prints per-submission medians and totals, then `speedup_vs_nbgrader` (a's
+total wall time over b's) and `overhead_vs_floor` (b's median seconds per
+submission over c's), and checks that (a) and (b) give the same score to every
+test cell of the honest submissions (correct and partly wrong); exit status 1 if not.
+The CPU may be shared with other work: compare runs on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
+
+from wrong import all_wrong  # noqa: E402
+
+from autograder.course import Course  # noqa: E402
+from autograder.read import Unreadable, read_submission  # noqa: E402
+from autograder.restore import restore  # noqa: E402
+from autograder.settings import default_jobs  # noqa: E402
+
+ASSIGNMENTS = {"00_tensors": "tensors.ipynb", "01_workflow": "workflow.ipynb"}
+COURSE_ID = "pytorch-katas"
+SUBMITTED_AT = "2026-03-01 09:00:00.000000 UTC"
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Submission:
+    student: str
+    assignment: str
+    kind: str  # correct, wrong, untouched, syntax_error, truncated
+    content: str
+
+    @property
+    def honest(self) -> bool:
+        return self.kind in {"correct", "wrong"}
+
+
+@dataclass
+class Timing:
+    total_s: float = 0.0
+    per_submission: list[float] = field(default_factory=list)
+
+
+def with_answer(notebook: nbformat.NotebookNode, cell_id: str, code: str) -> nbformat.NotebookNode:
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == cell_id:
+            cell.source = code
+            return notebook
+    raise KeyError(cell_id)
+
+
+def build_batch(course: Course, per_assignment: int) -> list[Submission]:
+    """Per assignment: about 40 % correct, 40 % partly wrong, 20 % broken, in a fixed order."""
+    batch: list[Submission] = []
+    for assignment, name in ASSIGNMENTS.items():
+        solution_text = (course.solutions / assignment / name).read_text(encoding="utf-8")
+        release_text = (course.release / assignment / name).read_text(encoding="utf-8")
+        wrongs = all_wrong(assignment)
+        broken_kinds = ["untouched", "syntax_error", "truncated", "untouched"]
+        n_broken = max(len(broken_kinds), per_assignment // 5)
+        n_wrong = (per_assignment - n_broken) // 2
+        n_correct = per_assignment - n_broken - n_wrong
+        kinds = ["correct"] * n_correct + ["wrong"] * n_wrong + [broken_kinds[i % 4] for i in range(n_broken)]
+        for index, kind in enumerate(kinds):
+            if kind == "correct":
+                content = solution_text
+            elif kind == "wrong":
+                wrong = wrongs[index % len(wrongs)]
+                notebook = with_answer(nbformat.reads(solution_text, as_version=4), wrong.cell, wrong.code)
+                content = nbformat.writes(notebook)
+            elif kind == "untouched":
+                content = release_text
+            elif kind == "syntax_error":
+                notebook = nbformat.reads(solution_text, as_version=4)
+                first = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("solution"))
+                first.source = "def broken(:\n    return"
+                content = nbformat.writes(notebook)
+            else:
+                content = solution_text[: len(solution_text) // 3]
+            batch.append(Submission(f"s{index:02d}-{kind}", assignment, kind, content))
+    return batch
+
+
+def lay_out(course: Course, root: Path, batch: list[Submission], *, with_release: bool) -> None:
+    """An nbgrader course directory holding the two assignments and the batch under submitted/."""
+    root.mkdir(parents=True)
+    shutil.copyfile(course.config_file, root / "nbgrader_config.py")
+    for assignment in ASSIGNMENTS:
+        shutil.copytree(course.source / assignment, root / "source" / assignment)
+        if with_release:
+            shutil.copytree(course.release / assignment, root / "release" / assignment)
+    for item in batch:
+        folder = root / "submitted" / item.student / item.assignment
+        folder.mkdir(parents=True)
+        (folder / ASSIGNMENTS[item.assignment]).write_text(item.content, encoding="utf-8")
+        (folder / "timestamp.txt").write_text(SUBMITTED_AT)
+
+
+def run_nbgrader(root: Path, count: int) -> Timing:
+    """`nbgrader generate_assignment` (untimed), then `nbgrader autograde` per assignment (timed).
+
+    Per-submission times are the gaps between nbgrader's "Sanitizing" log lines, stamped as they arrive.
+    """
+    timing = Timing()
+    for assignment in ASSIGNMENTS:
+        done = subprocess.run([str(BIN / "nbgrader"), "generate_assignment", assignment, "--force"], cwd=root,
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"nbgrader generate_assignment failed:\n{done.stderr[-3000:]}")
+        started = time.monotonic()
+        process = subprocess.Popen([str(BIN / "nbgrader"), "autograde", assignment, "--force"], cwd=root,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        assert process.stderr is not None
+        starts: list[float] = []
+        for line in process.stderr:
+            if "Sanitizing" in line:
+                starts.append(time.monotonic())
+        process.wait()
+        ended = time.monotonic()
+        timing.total_s += ended - started
+        timing.per_submission += [b - a for a, b in zip(starts, [*starts[1:], ended])]
+    if len(timing.per_submission) < count - 2 * len(ASSIGNMENTS):
+        print(f"note: nbgrader logged {len(timing.per_submission)} of {count} submissions", file=sys.stderr)
+    return timing
+
+
+def run_autograder(root: Path, jobs: int, extra: list[str]) -> Timing:
+    timing = Timing()
+    for assignment in ASSIGNMENTS:
+        started = time.monotonic()
+        done = subprocess.run([str(BIN / "autograder"), "autograde", assignment, "--course", str(root),
+                               "--jobs", str(jobs), "--quiet", *extra], cwd=root, capture_output=True, text=True)
+        timing.total_s += time.monotonic() - started
+        if done.returncode != 0:
+            raise SystemExit(f"autograder autograde failed:\n{done.stderr[-3000:]}")
+        for results in sorted((root / "autograded").glob(f"*/{assignment}/results.json")):
+            timing.per_submission.append(float(json.loads(results.read_text())["duration_s"]))
+    return timing
+
+
+FLOOR_HARNESS = r'''
+import json, os, sys, time
+import numpy, torch, torch.nn, torch.optim, torch._dynamo, matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot, sklearn
+import assignments
+scripts = json.load(sys.stdin)
+for cells in scripts:
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        os.chdir(os.environ["FLOOR_HOME"])
+        namespace = {"__name__": "__main__"}
+        for index, source in enumerate(cells):
+            try:
+                exec(compile(source, f"cell-{index}", "exec"), namespace)
+            except BaseException:
+                pass
+        os._exit(0)
+    os.waitpid(pid, 0)
+    print(time.monotonic() - started, flush=True)
+'''
+
+
+def run_floor(course: Course, batch: list[Submission], scratch: Path) -> Timing:
+    """Each readable submission's restored notebook as one plain script, torch imported beforehand."""
+    scripts: list[list[str]] = []
+    for item in batch:
+        name = ASSIGNMENTS[item.assignment]
+        path = scratch / f"{item.student}-{item.assignment}.ipynb"
+        path.write_text(item.content, encoding="utf-8")
+        try:
+            submitted = read_submission(path)
+        except Unreadable:
+            continue
+        source = nbformat.read(course.source / item.assignment / name, as_version=4)
+        release = nbformat.read(course.release / item.assignment / name, as_version=4)
+        restored = restore(source=source, release=release, submission=submitted).notebook
+        scripts.append([cell.source for cell in restored.cells if cell.cell_type == "code"])
+    home = scratch / "home"
+    home.mkdir()
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "FLOOR_HOME": str(home),
+           "MPLBACKEND": "Agg"}
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", FLOOR_HARNESS], input=json.dumps(scripts), capture_output=True,
+                          text=True, env=env, cwd=home)
+    timing = Timing(total_s=time.monotonic() - started)
+    if done.returncode != 0:
+        raise SystemExit(f"the floor harness failed:\n{done.stderr[-3000:]}")
+    timing.per_submission = [float(line) for line in done.stdout.split()]
+    return timing
+
+
+def gradebook_scores(root: Path) -> dict[tuple[str, str], dict[str, float]]:
+    """(student, assignment) → the auto score of each graded cell, as nbgrader's gradebook holds it."""
+    scores: dict[tuple[str, str], dict[str, float]] = {}
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gb:
+        for assignment in ASSIGNMENTS:
+            for submission in gb.find_assignment(assignment).submissions:
+                scores[(submission.student.id, assignment)] = {
+                    grade.name: grade.auto_score for notebook in submission.notebooks for grade in notebook.grades
+                }
+    return scores
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--per-assignment", type=int, default=22, help="submissions per assignment (default 22)")
+    parser.add_argument("--jobs", type=int, default=default_jobs(), help="autograder jobs (default: cores)")
+    parser.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
+                        help="passed to autograder autograde (e.g. start=cold)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary course directories")
+    args = parser.parse_args()
+
+    course = Course.locate(ROOT)
+    batch = build_batch(course, args.per_assignment)
+    honest = [item for item in batch if item.honest]
+    scratch = Path(tempfile.mkdtemp(prefix="katas-bench-"))
+    try:
+        theirs, ours = scratch / "nbgrader", scratch / "autograder"
+        lay_out(course, theirs, batch, with_release=False)
+        lay_out(course, ours, batch, with_release=True)
+        kinds = {kind: sum(1 for item in batch if item.kind == kind) for kind in dict.fromkeys(i.kind for i in batch)}
+        print(f"batch: {len(batch)} submissions of {', '.join(ASSIGNMENTS)}: "
+              + ", ".join(f"{n} {kind}" for kind, n in kinds.items()), flush=True)
+        print(f"cpu: {os.cpu_count()} cores, autograder jobs: {args.jobs}; nbgrader grades one at a time", flush=True)
+
+        extra = [arg for pair in args.limit for arg in ("--limit", pair)]
+        graded = run_autograder(ours, args.jobs, extra)
+        print(f"autograder autograde: {graded.total_s:.1f} s in all, median {median(graded.per_submission):.2f} s "
+              "per submission (inside its worker)", flush=True)
+        reference = run_nbgrader(theirs, len(batch))
+        print(f"nbgrader autograde:   {reference.total_s:.1f} s in all, median "
+              f"{median(reference.per_submission):.2f} s per submission", flush=True)
+        floor_dir = scratch / "floor"
+        floor_dir.mkdir()
+        floor = run_floor(course, batch, floor_dir)
+        print(f"floor (plain script): {sum(floor.per_submission):.1f} s in all, median "
+              f"{median(floor.per_submission):.2f} s per submission", flush=True)
+
+        theirs_scores, ours_scores = gradebook_scores(theirs), gradebook_scores(ours)
+        differ = [f"{item.student}/{item.assignment}" for item in honest
+                  if theirs_scores.get((item.student, item.assignment)) != ours_scores.get((item.student, item.assignment))
+                  or (item.student, item.assignment) not in ours_scores]
+        print(f"scores on honest submissions: {len(honest) - len(differ)} of {len(honest)} identical"
+              + (f"; differ: {', '.join(differ)}" if differ else ""))
+        print(f"speedup_vs_nbgrader: {reference.total_s / graded.total_s:.2f}")
+        print(f"overhead_vs_floor: {median(graded.per_submission) / median(floor.per_submission):.2f}")
+        return 1 if differ else 0
+    finally:
+        if args.keep:
+            print(f"kept: {scratch}")
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""Warm kernel starts: forks of one template see nothing of each other, and are jailed like a cold kernel.
+
+The notebooks here run through `run_notebook` in this process, so that two
+submissions in a row are forked from the same template, as in a batch worker.
+The fault scenarios run through the CLI in test_scenarios.py, warm by default;
+`test_cold_start_still_grades` keeps the fallback honest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from nbformat import NotebookNode
+from nbformat.v4 import new_code_cell, new_notebook
+
+from conftest import FAST_LIMITS, REPO, by_name, grade, sandbox_leftovers
+from notebooks import TOY_NOTEBOOK
+from autograder import warm
+from autograder.course import Course
+from autograder.run import NotebookRun, run_notebook
+from autograder.sandbox import Cgroups
+from autograder.settings import Limits
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not Cgroups.available(), reason="warm starts need root and cgroup v1 controllers"),
+]
+
+WARM = Limits(start="warm", cell_timeout_s=30)
+COLD = Limits(start="cold", cell_timeout_s=30)
+
+# The first submission leaves marks everywhere a kernel can write or that a fork shares.
+LEAVE_MARKS = """
+import os, random, sys, numpy, torch, assignments
+open('/tmp/mark', 'w').write('first')
+open(os.path.expanduser('~/mark'), 'w').write('first')
+torch.katas_mark = assignments.katas_mark = 'first'
+sys.modules['katas_mark'] = sys
+os.environ['KATAS_MARK'] = 'first'
+import builtins; builtins.katas_mark = 'first'
+"""
+FIND_MARKS = """
+import os, sys, torch, assignments, builtins
+found = [name for name, present in {
+    'tmp file': os.path.exists('/tmp/mark'),
+    'home file': os.path.exists(os.path.expanduser('~/mark')),
+    'torch attribute': hasattr(torch, 'katas_mark'),
+    'package attribute': hasattr(assignments, 'katas_mark'),
+    'module': 'katas_mark' in sys.modules,
+    'environment': 'KATAS_MARK' in os.environ,
+    'builtin': hasattr(builtins, 'katas_mark'),
+}.items() if present]
+print(found)
+"""
+DRAW = """
+import json, random, numpy, torch
+print(json.dumps([random.random(), float(numpy.random.rand()), float(torch.rand(1))]))
+"""
+FACTS = """
+import json, os, socket, sys
+status = dict(line.split(':\\t', 1) for line in open('/proc/self/status').read().splitlines() if ':\\t' in line)
+try:
+    socket.create_connection(('1.1.1.1', 53), timeout=3)
+    network = 'reachable'
+except OSError as error:
+    network = type(error).__name__ + ': ' + str(error)
+try:
+    open(SOURCE).read()
+    source = 'readable'
+except OSError as error:
+    source = type(error).__name__
+runtime = os.path.dirname(os.path.dirname(CONNECTION))
+print(json.dumps({
+    'uid': os.getuid(), 'gid': os.getgid(), 'groups': os.getgroups(),
+    'caps': {key: status[key].strip() for key in ('CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb')},
+    'no_new_privs': status['NoNewPrivs'].strip(),
+    'network': network, 'source': source, 'hostname': socket.gethostname(), 'cwd': os.getcwd(),
+    'pid': os.getpid(), 'processes': sorted(int(p) for p in os.listdir('/proc') if p.isdigit()),
+    'runtime_siblings': sorted(os.listdir(runtime)) if os.path.isdir(runtime) else None,
+    'own_folder': sorted(os.listdir(os.path.dirname(CONNECTION))),
+    'own_name': os.path.basename(os.path.dirname(CONNECTION)),
+    'torch_preloaded': 'torch' in sys.modules,
+    'env': sorted(os.environ),
+    'path': sys.path,
+    'backend': __import__('matplotlib').get_backend(),
+}))
+"""
+
+
+@pytest.fixture(autouse=True)
+def fresh_templates() -> Iterator[None]:
+    """Each test starts its own template and stops it, so none outlives the test."""
+    warm._stop_all()
+    yield
+    warm._stop_all()
+    assert sandbox_leftovers() == []
+
+
+def run(cells: list[str], limits: Limits) -> tuple[NotebookRun, list[str]]:
+    notebook: NotebookNode = new_notebook(cells=[new_code_cell(code) for code in cells])
+    outcome = asyncio.run(run_notebook(notebook, limits=limits))
+    assert outcome.stopped is None, outcome.stopped
+    assert all(cell.status == "ok" for cell in outcome.cells.values()), outcome.cells
+    printed = ["".join(o.get("text", "") for o in cell.outputs) for cell in notebook.cells]
+    return outcome, printed
+
+
+def template_pid() -> int:
+    (template,) = warm._templates.values()
+    return template.host_pid
+
+
+def test_successive_submissions_see_nothing_of_each_other() -> None:
+    _, first = run([LEAVE_MARKS, DRAW], WARM)
+    pid = template_pid()
+    _, second = run([FIND_MARKS, DRAW], WARM)
+    assert template_pid() == pid, "both submissions should be forks of one template"
+    assert second[0].strip() == "[]", f"the second submission found the first's marks: {second[0]}"
+    _, third = run([DRAW], WARM)
+    draws = [json.loads(first[1]), json.loads(second[1]), json.loads(third[0])]
+    for generator, values in zip(("random", "numpy", "torch"), zip(*draws)):
+        assert len(set(values)) == 3, f"{generator} drew the same numbers in different submissions: {values}"
+
+
+def facts(limits: Limits) -> dict:
+    source = REPO / "source" / "00_tensors" / "tensors.ipynb"
+    setup = f"SOURCE = {str(source)!r}\nimport ipykernel.connect\nCONNECTION = ipykernel.connect.get_connection_file()"
+    _, printed = run([setup, FACTS], limits)
+    return json.loads(printed[1])
+
+
+def test_forked_kernel_is_jailed_like_a_cold_one() -> None:
+    forked, cold = facts(WARM), facts(COLD)
+    assert forked["torch_preloaded"] and not cold["torch_preloaded"], "the warm kernel should come from the template"
+    assert forked["uid"] == forked["gid"] == 65534 and forked["groups"] == []
+    assert set(forked["caps"].values()) == {"0000000000000000"}, forked["caps"]
+    assert forked["no_new_privs"] == "1"
+    assert "Network is unreachable" in forked["network"], forked["network"]
+    assert forked["source"] in {"FileNotFoundError", "PermissionError"}
+    # Its own PID namespace, with an init (1) and the kernel (2): no template, no other kernel.
+    assert forked["pid"] == 2 and forked["processes"][:2] == [1, 2]
+    # Of the runtime folder, only its own kernel's folder; in it, only its connection file and sockets.
+    assert forked["runtime_siblings"] == [forked["own_name"]], forked["runtime_siblings"]
+    assert all(name == "kernel.json" or name.startswith("kernel-") for name in forked["own_folder"])
+    for key in ("uid", "gid", "groups", "caps", "no_new_privs", "network", "source", "hostname", "cwd", "pid",
+                "path", "backend"):
+        assert forked[key] == cold[key], (key, forked[key], cold[key])
+    assert forked["env"] == cold["env"]
+
+
+def test_a_kernel_killed_midway_leaves_the_template_serving() -> None:
+    outcome, _ = run(["1 + 1"], WARM)
+    pid = template_pid()
+    notebook = new_notebook(cells=[new_code_cell("import os\nos._exit(3)"), new_code_cell("1 + 1")])
+    died = asyncio.run(run_notebook(notebook, limits=WARM))
+    assert died.cells[0].status == "died" and died.cells[1].status == "not_run"
+    run(["1 + 1"], WARM)
+    assert template_pid() == pid
+
+
+def test_cold_start_still_grades(toy_course: Course, tmp_path: Path) -> None:
+    submission = toy_course.solutions / "toy" / TOY_NOTEBOOK
+    result = grade(toy_course, "toy", submission, tmp_path / "out", [*FAST_LIMITS, "start=cold"])
+    assert result["status"] == "pass" and result["score"] == 7
+    assert all(test["status"] == "pass" for test in by_name(result).values())
