@@ -65,7 +65,7 @@ def identify(course: Course, notebook_path: Path) -> tuple[str, str]:
     submitted = read_submission(notebook_path)
     ids = {cells.grade_id(c) for c in submitted.cells if cells.grade_id(c)}
     best: tuple[int, str, str] | None = None
-    for entry in course.catalog():
+    for entry in course.catalog_entries():
         assignment = entry.id
         for name in entry.notebooks:
             if notebook_path.parent.name == assignment and notebook_path.name == name:

@@ -91,7 +91,7 @@ def stage(found: dict[str, Path], folder: Path) -> Path:
 def infer_assignment(course: Course, submission: Path) -> str:
     """The one catalog assignment whose notebook names appear in `submission`."""
     present = {path.name for path in notebook_files(submission)}
-    matches = [entry.id for entry in course.catalog() if present & set(entry.notebooks)]
+    matches = [entry.id for entry in course.catalog_entries() if present & set(entry.notebooks)]
     if len(matches) != 1:
         seen = ", ".join(sorted(present)) or "no notebook"
         raise UsageError(

@@ -59,7 +59,7 @@ class Course:
         path = self.root / "catalog.toml"
         return path if path.is_file() else None
 
-    def catalog(self) -> list[catalog.Assignment]:
+    def catalog_entries(self) -> list[catalog.Assignment]:
         """Every assignment of the course, in course order (present in source/ or not)."""
         return catalog.load(self.catalog_file)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 MiB = 1024 * 1024
 
@@ -30,7 +31,7 @@ class Limits:
     def with_overrides(self, overrides: dict[str, str]) -> Limits:
         """A copy with `name=value` strings applied; unknown names raise ValueError naming the known ones."""
         known = {f.name: f for f in fields(self)}
-        changes: dict[str, object] = {}
+        changes: dict[str, Any] = {}
         for name, value in overrides.items():
             if name not in known:
                 raise ValueError(f"unknown limit {name!r}; known limits: {', '.join(known)}")
