@@ -13,6 +13,11 @@ from typing import Any
 import torch
 
 
+def _with_hint(message: str, hint: str) -> str:
+    """The message, then the hint as a sentence of its own."""
+    return f"{message}. {hint[:1].upper()}{hint[1:]}" if hint else message
+
+
 def _describe(value: Any) -> str:
     if isinstance(value, torch.Tensor):
         return f"a tensor of shape {tuple(value.shape)} and dtype {value.dtype}"
@@ -34,9 +39,7 @@ def check_shape(value: Any, expected: tuple[int, ...], *, name: str = "your answ
         message = f"expected {name} to have shape {tuple(expected)}, got {got}"
         if sorted(got) == sorted(expected) and got != tuple(expected):
             message += ": the right sizes in the wrong order; check the order of your dimensions (a transpose?)"
-        if hint:
-            message += f". {hint}"
-        raise AssertionError(message)
+        raise AssertionError(_with_hint(message, hint))
 
 
 def check_dtype(value: Any, expected: torch.dtype, *, name: str = "your answer") -> None:
@@ -70,18 +73,14 @@ def check_close(
             f"element {worst} (flattened) is {got.flatten()[worst].item():.5g}, "
             f"expected {want.flatten()[worst].item():.5g}"
         )
-        if hint:
-            message += f". {hint}"
-        raise AssertionError(message)
+        raise AssertionError(_with_hint(message, hint))
 
 
 def check_equal(value: Any, expected: Any, *, name: str = "your answer", hint: str = "") -> None:
     """Plain values (ints, tuples, strings) compared exactly."""
     if type(value) is not type(expected) or value != expected:
         message = f"expected {name} to be {expected!r}, got {_describe(value)}"
-        if hint:
-            message += f". {hint}"
-        raise AssertionError(message)
+        raise AssertionError(_with_hint(message, hint))
 
 
 def check_below(value: float, threshold: float, *, name: str) -> None:
@@ -100,3 +99,18 @@ def check_above(value: float, threshold: float, *, name: str) -> None:
             f"{name} is {float(value):.4f}, it should be above {threshold}: is your model learning? "
             "Check the loss function, the non-linearity and the training loop"
         )
+
+
+def check_float(value: Any, expected: float, *, name: str = "your answer", tol: float = 1e-6, hint: str = "") -> None:
+    """A plain Python number (not a tensor) close to `expected`: accuracies, losses from .item()."""
+    if isinstance(value, torch.Tensor) or not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise AssertionError(_with_hint(f"expected {name} to be a Python float, got {_describe(value)}",
+                                        hint or "turn a one-element tensor into a number with .item()"))
+    if abs(float(value) - expected) > tol:
+        raise AssertionError(_with_hint(f"expected {name} to be {expected:.6g}, got {float(value):.6g}", hint))
+
+
+def check_true(condition: bool, message: str, *, hint: str = "") -> None:
+    """A condition the other checks don't cover, failing with the teacher's own words."""
+    if not condition:
+        raise AssertionError(_with_hint(message, hint))
