@@ -27,11 +27,14 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
                                .resolve()))
 
 
-sys.addaudithook(_audit)
+_HOOKED: list[bool] = []
 
 
 def _recording() -> list[str]:
     global _OPENED
+    if not _HOOKED:  # installed on first use only: an audit hook stays for the rest of the process
+        sys.addaudithook(_audit)
+        _HOOKED.append(True)
     _OPENED = []
     return _OPENED
 
