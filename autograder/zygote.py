@@ -205,14 +205,15 @@ def serve(control: socket.socket, config: dict[str, Any], environment: dict[str,
 
 def main() -> None:
     config = json.loads(sys.argv[1])
-    environment = dict(os.environ)
     isolate.close_fds()
     control = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     control.connect(config["control"])
     started = time.monotonic()
     failed = preload(list(config["preload"]))
-    os.environ.clear()
-    os.environ.update(environment)
+    # Each kernel starts from this environment: the jail's, plus what the imports set (debugpy's
+    # PYDEVD_USE_FRAME_EVAL, as in every cold kernel); ipykernel sets MPLBACKEND again itself.
+    os.environ.pop("MPLBACKEND", None)
+    environment = dict(os.environ)
     # Objects that exist now are never collected; freezing them keeps the forks from writing to
     # (and so copying) the template's pages when the collector walks them.
     gc.collect()

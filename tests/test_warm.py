@@ -129,8 +129,13 @@ def test_successive_submissions_see_nothing_of_each_other() -> None:
 def facts(limits: Limits) -> dict:
     source = REPO / "source" / "00_tensors" / "tensors.ipynb"
     setup = f"SOURCE = {str(source)!r}\nimport ipykernel.connect\nCONNECTION = ipykernel.connect.get_connection_file()"
-    _, printed = run([setup, FACTS], limits)
-    return json.loads(printed[1])
+    preloaded = "import sys\nPRELOADED = 'torch' in sys.modules"
+    # Imports set environment variables (sklearn's KMP_*, dynamo's TORCHINDUCTOR_CACHE_DIR): import in both.
+    imports = "import importlib\nfor name in %r:\n    importlib.import_module(name)" % warm.preload_modules()
+    _, printed = run([preloaded, setup, imports, FACTS + "\nprint(PRELOADED)"], limits)
+    found = json.loads(printed[3].splitlines()[0])
+    found["torch_preloaded"] = printed[3].splitlines()[1] == "True"
+    return found
 
 
 def test_forked_kernel_is_jailed_like_a_cold_one() -> None:
