@@ -16,14 +16,8 @@ from .settings import Limits, default_jobs
 
 
 def _limits(pairs: list[str] | None) -> Limits:
-    overrides = {}
-    for pair in pairs or []:
-        name, sep, value = pair.partition("=")
-        if not sep:
-            raise UsageError(f"--limit takes name=value, got {pair!r}")
-        overrides[name.strip()] = value.strip()
     try:
-        return Limits().with_overrides(overrides)
+        return Limits.from_pairs(list(pairs or []))
     except ValueError as error:
         raise UsageError(str(error)) from None
 

@@ -189,14 +189,8 @@ def report(result: Result, ran: bool) -> None:
 
 
 def _limits(pairs: Sequence[str]) -> Limits:
-    overrides: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep:
-            raise UsageError(f"--limit takes name=value, got {pair!r}")
-        overrides[name.strip()] = value.strip()
     try:
-        return Limits().with_overrides(overrides)
+        return Limits.from_pairs(list(pairs or []))
     except ValueError as error:
         raise UsageError(str(error)) from None
 

@@ -28,6 +28,17 @@ class Limits:
         "help": "kernel start: 'warm' forks each kernel from a template with torch imported (falls back to "
                 "cold where it cannot run), 'cold' launches a new interpreter"})
 
+    @classmethod
+    def from_pairs(cls, pairs: list[str] | tuple[str, ...] | None) -> Limits:
+        """The defaults with `name=value` overrides (the CLI's --limit); ValueError says what is wrong."""
+        overrides: dict[str, str] = {}
+        for pair in pairs or ():
+            name, sep, value = pair.partition("=")
+            if not sep:
+                raise ValueError(f"--limit takes name=value, got {pair!r}")
+            overrides[name.strip()] = value.strip()
+        return cls().with_overrides(overrides)
+
     def with_overrides(self, overrides: dict[str, str]) -> Limits:
         """A copy with `name=value` strings applied; unknown names raise ValueError naming the known ones."""
         known = {f.name: f for f in fields(self)}
