@@ -258,8 +258,12 @@ async def _run(notebook: NotebookNode, limits: Limits, template: warm.Zygote | N
             atexit.unregister(client._cleanup_kernel)
             for signum in (signal.SIGINT, signal.SIGTERM):
                 asyncio.get_running_loop().remove_signal_handler(signum)
-            if isinstance(error, warm.ForkFailed):
-                raise  # the caller starts this notebook again, cold
+            if template is not None and not cells:
+                # Nothing of the student's has run before a kernel is ready: a forked kernel that did not
+                # start is the template's failure, and the caller starts this notebook again, cold.
+                if isinstance(error, warm.ForkFailed):
+                    raise
+                raise warm.ForkFailed(f"the forked kernel did not start: {error}") from error
         finally:
             await _stop(km)
 

@@ -294,6 +294,8 @@ class WarmProvisioner(LocalProvisioner):  # type: ignore[misc]
 
 _templates: dict[tuple[tuple[str, str], ...], Zygote] = {}
 _unavailable: dict[tuple[tuple[str, str], ...], str] = {}
+_discards: dict[tuple[tuple[str, str], ...], int] = {}
+DISCARDS_BEFORE_COLD = 3
 _registry_lock = threading.Lock()
 
 
@@ -313,18 +315,26 @@ def template_for(limits: Limits) -> Zygote | None:
             template = Zygote(limits)
         except (WarmStartUnavailable, OSError, subprocess.SubprocessError) as error:
             _unavailable[key] = str(error)
-            print(f"autograder: warm kernel starts unavailable, starting kernels cold: {error}", file=sys.stderr)
+            if _is_root():  # without root, cold starts are simply how kernels start
+                print(f"autograder: warm kernel starts unavailable, starting kernels cold: {error}", file=sys.stderr)
             return None
         _templates[key] = template
         return template
 
 
 def discard(template: Zygote) -> None:
-    """Forget and stop a template that failed a fork; the next submission gets a new one."""
+    """Forget and stop a template that failed a fork; the next submission gets a new one.
+
+    After `DISCARDS_BEFORE_COLD` such failures for the same kind of kernel, this process starts them cold.
+    """
     with _registry_lock:
         for key, known in list(_templates.items()):
             if known is template:
                 del _templates[key]
+                _discards[key] = _discards.get(key, 0) + 1
+                if _discards[key] >= DISCARDS_BEFORE_COLD:
+                    _unavailable[key] = "its templates failed to fork kernels"
+                    print("autograder: warm kernel starts keep failing here; starting kernels cold", file=sys.stderr)
     template.close()
 
 

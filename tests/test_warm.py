@@ -172,3 +172,16 @@ def test_cold_start_still_grades(toy_course: Course, tmp_path: Path) -> None:
     result = grade(toy_course, "toy", submission, tmp_path / "out", [*FAST_LIMITS, "start=cold"])
     assert result["status"] == "pass" and result["score"] == 7
     assert all(test["status"] == "pass" for test in by_name(result).values())
+
+
+def test_a_template_that_cannot_fork_falls_back_to_cold() -> None:
+    check = "import sys\nprint('torch' in sys.modules)"
+    _, printed = run([check], WARM)
+    assert printed[0].strip() == "True"
+    (template,) = warm._templates.values()
+    template.control.close()  # the template can no longer be asked for a fork
+    _, printed = run([check], WARM)
+    assert printed[0].strip() == "False", "the notebook should have run in a cold kernel"
+    assert template not in warm._templates.values()
+    _, printed = run([check], WARM)
+    assert printed[0].strip() == "True", "the next submission should get a new template"
