@@ -64,10 +64,13 @@ def by_name(result: dict) -> dict[str, dict]:
 
 
 def sandbox_leftovers() -> list[str]:
-    """Cgroups of this test run's kernels still present after grading: each means processes left behind."""
+    """Cgroups of this test run's kernels that still hold processes after grading: each is a leak.
+
+    (An empty one can stay behind when a test kills a grader on purpose; it holds nothing.)
+    """
     leftovers = []
     for controller in ("memory", "pids"):
         parent = Path("/sys/fs/cgroup") / controller / CGROUP_PARENT
         if parent.is_dir():
-            leftovers += [str(p) for p in parent.iterdir() if p.is_dir()]
+            leftovers += [str(p) for p in parent.iterdir() if p.is_dir() and (p / "cgroup.procs").read_text().split()]
     return leftovers

@@ -56,3 +56,20 @@ def test_markers_are_caught(toy_course: Course, tmp_path: Path) -> None:
     _append_to_cell(release / "toy" / "toy.ipynb", 1, "### BEGIN SOLUTION")
     leaks = check(toy_course, release_root=release, solutions_root=solutions)
     assert [(leak.kind, leak.line) for leak in leaks] == [("marker", "### BEGIN SOLUTION")]
+
+
+def test_reference_code_rebuilt_by_a_hidden_test_may_stay_in_solutions(toy_course: Course, tmp_path: Path) -> None:
+    # A hidden test that re-implements the reference shares its lines with the solution: in solutions/
+    # they are reference code; in release/ they are still a leak.
+    source = tmp_path / "course"
+    shutil.copytree(toy_course.root, source)
+    notebook_path = source / "source" / "toy" / "toy.ipynb"
+    notebook = nbformat.read(notebook_path, as_version=4)
+    notebook.cells[4].source = notebook.cells[4].source.replace(
+        "### END HIDDEN TESTS", "def _reference(xs):\n    return sum(xs) / len(xs)\n### END HIDDEN TESTS")
+    nbformat.write(notebook, notebook_path)
+    course = Course(source)
+    release, solutions = _copy(toy_course, tmp_path)
+    assert check(course, release_root=release, solutions_root=solutions) == []
+    _append_to_cell(release / "toy" / "toy.ipynb", 5, "    return sum(xs) / len(xs)")
+    assert [leak.kind for leak in check(course, release_root=release, solutions_root=solutions)] == ["solution"]
