@@ -200,6 +200,8 @@ async def _run(notebook: NotebookNode, limits: Limits, template: warm.Zygote | N
             allow_errors=True,
             allow_stdin=False,
             record_timing=False,
+            # The sandbox kills whatever is left; a graceful shutdown would only wait (0.1 s polls) for it.
+            shutdown_kernel="immediate",
             cell_bytes=limits.cell_output_bytes,
             notebook_bytes=limits.notebook_output_bytes,
         )
