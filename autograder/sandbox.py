@@ -193,7 +193,12 @@ def kernel_environment(limits: Limits) -> dict[str, str]:
     }
 
 
-def jail_command(limits: Limits, *, writable: Path) -> list[str]:
+def gpu_devices(dev: Path = Path("/dev")) -> list[Path]:
+    """The host's NVIDIA device nodes (none on a machine without a GPU): a kernel needs them for CUDA."""
+    return sorted(dev.glob("nvidia*"))
+
+
+def jail_command(limits: Limits, *, writable: Path, devices: list[Path] | None = None) -> list[str]:
     """The jail's argv up to the command: rlimits, bubblewrap, then the drop to the unprivileged user.
 
     `writable` is the one host folder bound read-write at the same path (the kernel's runtime folder,
@@ -224,8 +229,11 @@ def jail_command(limits: Limits, *, writable: Path) -> list[str]:
                 made.add(parent)
                 jail += ["--perms", "0755", "--dir", str(parent)]
         jail += ["--ro-bind", str(path), str(path)]
+    jail += ["--proc", "/proc", "--dev", "/dev"]
+    # The minimal /dev has no GPU; the driver's nodes come in as they are, so CUDA works as on the host.
+    for device in gpu_devices() if devices is None else devices:
+        jail += ["--dev-bind", str(device), str(device)]
     jail += [
-        "--proc", "/proc", "--dev", "/dev",
         "--size", str(limits.workdir_mb * MiB), "--perms", "0777", "--tmpfs", HOME,
         "--bind", str(writable), str(writable),
         "--chdir", HOME,
