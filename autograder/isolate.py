@@ -120,10 +120,15 @@ def _tmpfs(target: str, size: int, mode: str) -> None:
     mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, f"size={size},mode={mode}")
 
 
-def private_view(*, own_dir: str, runtime: str, home: str, tmp_bytes: int) -> None:
-    """This kernel's own filesystem view; call as PID 1 of the new PID namespace (for /proc)."""
+def private_view(*, own_dir: str, runtime: str, home: str, tmp_bytes: int, keep: tuple[str, ...] = ()) -> None:
+    """This kernel's own filesystem view; call as PID 1 of the new PID namespace (for /proc).
+
+    `keep` lists read-only binds that live below /tmp or home (a course checked out under /tmp, say):
+    the fresh tmpfs there would hide them, so detached copies go back in place afterwards.
+    """
     # A detached copy of this kernel's folder, to put back once the shared runtime folder is hidden.
     own = _open_tree(own_dir)
+    kept = [(path, _open_tree(path)) for path in keep]
     # The new proc shows only this PID namespace. The kernel allows it because the grader mounted an
     # uncovered proc of the template's namespace in the runtime folder (bubblewrap's own /proc has
     # read-only covers over /proc/sys and friends, which make a new proc mount "too revealing").
@@ -133,6 +138,10 @@ def private_view(*, own_dir: str, runtime: str, home: str, tmp_bytes: int) -> No
     if os.path.isdir(runtime):
         # Every other kernel's folder, the template's control socket and the proc licence go out of view.
         _tmpfs(runtime, 1024 * 1024, "0755")
+    for path, tree in kept:
+        os.makedirs(path, mode=0o755, exist_ok=True)
+        _move_mount(tree, path)
+        os.close(tree)
     os.makedirs(own_dir, mode=0o755, exist_ok=True)
     _move_mount(own, own_dir)
     os.close(own)

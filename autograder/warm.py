@@ -44,7 +44,7 @@ from jupyter_client.provisioning import LocalProvisioner
 
 from . import isolate, zygote
 from .errors import AutograderError
-from .sandbox import HOME, NOBODY, Cgroups, Sandbox, _is_root, jail_command, kernel_environment
+from .sandbox import HOME, NOBODY, Cgroups, Sandbox, _is_root, jail_command, kernel_environment, readonly_paths
 from .settings import MiB, Limits
 
 # What the course's notebooks import, and what ipykernel needs to start. A package missing here is
@@ -193,6 +193,8 @@ class Zygote:
         config = {
             "control": str(self.control_path), "runtime": str(runtime), "home": HOME,
             "uid": NOBODY, "gid": NOBODY, "preload": preload_modules(),
+            # The forks cover /tmp and home with fresh tmpfs; what the jail binds below them must come back.
+            "keep": [str(p) for p in readonly_paths() if Path("/tmp") in p.parents or Path(HOME) in p.parents],
             "launcher": str(Path(importlib.import_module("ipykernel_launcher").__file__ or "ipykernel_launcher.py")),
         }
         command = jail_command(self.limits, writable=runtime) + [

@@ -121,7 +121,7 @@ def run_init(request: dict[str, Any], config: dict[str, Any], environment: dict[
     """PID 1 of the new namespace: private view, no capabilities, then the kernel; exit with its status."""
     isolate.die_with_parent()
     isolate.private_view(own_dir=request["dir"], runtime=config["runtime"], home=config["home"],
-                         tmp_bytes=int(request["tmp_bytes"]))
+                         tmp_bytes=int(request["tmp_bytes"]), keep=tuple(config.get("keep", ())))
     isolate.loopback_up()
     isolate.set_rlimits(file_size_bytes=int(request["file_size_bytes"]))
     isolate.close_fds()
