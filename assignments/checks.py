@@ -4,13 +4,49 @@ Each function raises `AssertionError` with a message that says what was
 expected, what was found, and what to look at; it returns nothing on success.
 Visible and hidden tests in the notebooks use them, so students learn from the
 message rather than from a bare `assert`.
+
+Two more names shape how a test is graded, and do nothing under plain nbgrader:
+
+- `with checks.student():` marks the part of a test that calls the student's
+  code. The autograder runs only those blocks in the student's kernel and
+  everything else of the test (inputs, expected values, labels, thresholds and
+  these checks) in its own trusted interpreter; values cross as plain data.
+- `checks.seed(n)` is the seed for a hidden test's random inputs: `n` itself
+  in a notebook, a different number on every grading run in the autograder, so
+  answers memorised from one run earn nothing in the next.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+import hashlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any
 
-import torch
+if TYPE_CHECKING:
+    import torch
+
+# torch is imported inside the checks that use it: a kernel that only imports this module for
+# `student()` and `seed()` (a course without tensors, the grader's own tests) need not load it.
+
+# Set by the autograder's trusted interpreter for the duration of one grading run.
+RUN_SEED: ContextVar[int | None] = ContextVar("RUN_SEED", default=None)
+
+
+@contextlib.contextmanager
+def student() -> Iterator[None]:
+    """The student's part of a test. In a notebook it simply runs; the autograder runs it in the student's kernel."""
+    yield
+
+
+def seed(n: int) -> int:
+    """`n` in a notebook; under the autograder, a number drawn from `n` and that run's own seed."""
+    run = RUN_SEED.get()
+    if run is None:
+        return n
+    digest = hashlib.sha256(f"{run}:{n}".encode()).digest()
+    return int.from_bytes(digest[:4], "little")
 
 
 def _with_hint(message: str, hint: str) -> str:
@@ -19,6 +55,10 @@ def _with_hint(message: str, hint: str) -> str:
 
 
 def _describe(value: Any) -> str:
+    import torch
+
+    if hasattr(value, "__katas_unreadable__"):
+        return value.__katas_unreadable__
     if isinstance(value, torch.Tensor):
         return f"a tensor of shape {tuple(value.shape)} and dtype {value.dtype}"
     return f"{type(value).__name__} {value!r}"[:200]
@@ -26,6 +66,8 @@ def _describe(value: Any) -> str:
 
 def check_tensor(value: Any, *, name: str = "your answer") -> torch.Tensor:
     """`value` must be a real `torch.Tensor` (not a subclass pretending to be one)."""
+    import torch
+
     if type(value) is not torch.Tensor and not isinstance(value, torch.nn.Parameter):
         raise AssertionError(f"{name} should be a torch.Tensor, got {_describe(value)}")
     return value
@@ -62,6 +104,8 @@ def check_close(
     hint: str = "",
 ) -> None:
     """`value` matches `expected` in shape and, within tolerance, in every element."""
+    import torch
+
     check_shape(value, tuple(expected.shape), name=name, hint=hint)
     got = value.detach().to("cpu", torch.float64)
     want = expected.detach().to("cpu", torch.float64)
@@ -103,6 +147,8 @@ def check_above(value: float, threshold: float, *, name: str) -> None:
 
 def check_float(value: Any, expected: float, *, name: str = "your answer", tol: float = 1e-6, hint: str = "") -> None:
     """A plain Python number (not a tensor) close to `expected`: accuracies, losses from .item()."""
+    import torch
+
     if isinstance(value, torch.Tensor) or not isinstance(value, (int, float)) or isinstance(value, bool):
         raise AssertionError(_with_hint(f"expected {name} to be a Python float, got {_describe(value)}",
                                         hint or "turn a one-element tensor into a number with .item()"))

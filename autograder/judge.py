@@ -15,7 +15,7 @@ from nbformat import NotebookNode
 from . import cells
 from .restore import Restored
 from .results import Status, TestResult
-from .run import CellRun, NotebookRun
+from .outcomes import CellRun, NotebookRun
 
 ANSI_RE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 CELL_FRAME_RE = re.compile(r"Cell In\[(\d+)\], line (\d+)")

@@ -1,9 +1,13 @@
 """Step 3, run: execute a restored notebook in a fresh sandboxed kernel, cell by cell.
 
+Every cell but the tests runs in the kernel. A test runs in the grader's trusted
+interpreter (`trusted`), which sends only its `checks.student()` blocks to the
+kernel, with the same time limits, and decides the verdict itself.
+
 Each cell gets the remaining share of the notebook's time. A cell past its limit
 is interrupted; one that ignores the interrupt is killed with its kernel. A kernel
 that dies (a crash, the memory limit) ends the run; the cells already executed
-keep their replies, the rest are marked as not run, and the caller judges them.
+keep their outcomes, the rest are marked as not run, and the caller judges them.
 """
 
 from __future__ import annotations
@@ -11,12 +15,13 @@ from __future__ import annotations
 import asyncio
 import atexit
 import json
+import secrets
 import signal
 import subprocess
+import threading
 import time
 import uuid
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 from queue import Empty
 
@@ -26,38 +31,18 @@ from nbclient import NotebookClient
 from traitlets import Type
 from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
-from nbformat.v4 import new_output
+from nbformat.v4 import new_code_cell, new_output
 
+from . import cells as cell_kinds
 from . import warm
 from .errors import UsageError
+from .exchange import MIME
+from .outcomes import CellRun, CellStatus, NotebookRun
 from .sandbox import Sandbox
-from .settings import Limits
+from .settings import MiB, Limits
+from .trusted import KernelCall, KernelStopped, TrustedInterpreter, prelude
 
 STARTS = ("warm", "cold")
-
-CellStatus = Literal["ok", "error", "timeout", "died", "not_run"]
-
-
-@dataclass
-class CellRun:
-    """What happened to one code cell."""
-
-    status: CellStatus
-    ename: str = ""
-    evalue: str = ""
-    traceback: list[str] = field(default_factory=list)
-    execution_count: int | None = None
-
-
-@dataclass
-class NotebookRun:
-    """The executed notebook (outputs capped) and each code cell's outcome, by cell index."""
-
-    notebook: NotebookNode
-    cells: dict[int, CellRun]
-    stopped: str | None  # why the run ended before the last cell, for people
-    duration_s: float
-
 
 class PromptClient(AsyncKernelClient):
     """jupyter_client's client, without the fixed fifth of a second it waits after the kernel is ready.
@@ -109,15 +94,24 @@ class SandboxedKernelManager(AsyncKernelManager):
 class CappedClient(NotebookClient):
     """nbclient, keeping at most a set number of output bytes per cell and per notebook."""
 
-    def __init__(self, *args: Any, cell_bytes: int, notebook_bytes: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, cell_bytes: int, notebook_bytes: int, exchange_bytes: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cell_bytes = cell_bytes
         self.notebook_bytes = notebook_bytes
+        self.exchange_bytes = exchange_bytes
         self.notebook_used = 0
         self.cell_used: dict[int, int] = {}
         self.truncated: set[int] = set()
+        self.exchange: dict[int, Any] = {}  # cell index -> the data its code handed to the grader
 
     def output(self, outs: list[NotebookNode], msg: dict[str, Any], display_id: str | None, cell_index: int):  # type: ignore[override]
+        data = msg.get("content", {}).get("data")
+        if msg.get("msg_type") == "display_data" and isinstance(data, dict) and MIME in data:
+            # The exchange is the grader's channel, not an output: kept aside, under its own size limit.
+            bundle = data[MIME]
+            size = sum(len(str(entry)) for entry in bundle.values()) if isinstance(bundle, dict) else 0
+            self.exchange[cell_index] = bundle if size <= self.exchange_bytes else "over the size limit"
+            return None
         size = len(json.dumps(msg.get("content", {}), default=str))
         used = self.cell_used.get(cell_index, 0)
         if used + size > self.cell_bytes or self.notebook_used + size > self.notebook_bytes:
@@ -151,26 +145,118 @@ def _reply_outcome(reply: dict[str, Any] | None) -> CellRun:
     )
 
 
-async def run_notebook(notebook: NotebookNode, *, limits: Limits) -> NotebookRun:
-    """Execute every code cell of `notebook` (modified in place) in a new sandboxed kernel.
+async def run_notebook(notebook: NotebookNode, *, limits: Limits, seed: int | None = None) -> NotebookRun:
+    """Execute every code cell of `notebook` (modified in place): tests in the grader, the rest in a new kernel.
 
-    With `limits.start == "warm"` the kernel is forked from this process's template (`warm`), which
-    has the heavy modules imported; where no template can run, or it fails to deliver a kernel before
-    any cell ran, the kernel starts cold.
+    `seed` feeds the hidden tests' `checks.seed`; by default each run draws its own. With
+    `limits.start == "warm"` the kernel is forked from this process's template (`warm`), which has the
+    heavy modules imported; where no template can run, or it fails to deliver a kernel before any cell
+    ran, the kernel starts cold.
     """
     if limits.start not in STARTS:
         raise UsageError(f"the start limit must be one of {', '.join(STARTS)}, not {limits.start!r}")
+    seed = secrets.randbits(32) if seed is None else seed
     if limits.start == "warm":
         template = warm.template_for(limits)
         if template is not None:
             try:
-                return await _run(notebook, limits, template)
+                return await _run(notebook, limits, template, seed)
             except warm.ForkFailed:
                 warm.discard(template)
-    return await _run(notebook, limits, None)
+    return await _run(notebook, limits, None, seed)
 
 
-async def _run(notebook: NotebookNode, limits: Limits, template: warm.Zygote | None) -> NotebookRun:
+class _Kernel:
+    """The student's kernel during one run: executes code under the notebook's time limits."""
+
+    def __init__(self, client: CappedClient, sandbox: Sandbox, limits: Limits, deadline: float) -> None:
+        self.client, self.sandbox, self.limits, self.deadline = client, sandbox, limits, deadline
+        self.replies: dict[int, dict[str, Any]] = {}
+        client.on_cell_executed = self._keep_reply
+
+    def _keep_reply(self, cell: NotebookNode, cell_index: int, execute_reply: dict[str, Any]) -> None:
+        self.replies[cell_index] = execute_reply
+
+    async def execute(self, cell: NotebookNode, index: int, *, deadline: float | None = None) -> CellRun:
+        """Run `cell` (as cell `index`); raises `KernelStopped` when the kernel or the notebook's time is gone."""
+        now = time.monotonic()
+        if self.deadline - now <= 0:
+            raise KernelStopped(CellRun("not_run"),
+                                f"the notebook ran out of time ({self.limits.notebook_timeout_s:g} s in all)")
+        budget = min(self.limits.cell_timeout_s, self.deadline - now, (deadline or float("inf")) - now)
+        if budget <= 0:
+            raise KernelStopped(CellRun("timeout"), "a test ran past its time limit")
+        self.client.timeout = max(1, int(budget))
+        self.replies.pop(index, None)
+        try:
+            await asyncio.wait_for(self.client.async_execute_cell(cell, index),
+                                   timeout=budget + self.limits.interrupt_grace_s)
+        except asyncio.TimeoutError:
+            raise KernelStopped(CellRun("timeout"), f"a cell ran past its time limit ({budget:.0f} s) and ignored "
+                                "the interrupt, so its kernel was stopped") from None
+        except DeadKernelError:
+            if self.sandbox.oom_killed():
+                raise KernelStopped(CellRun("died"), "the kernel died: it used more than the memory limit "
+                                    f"({self.limits.memory_mb} MiB)") from None
+            if time.monotonic() - now >= budget:  # a kernel too busy to answer its heartbeat after the interrupt
+                raise KernelStopped(CellRun("timeout"), f"a cell ran past its time limit ({budget:.0f} s) and did "
+                                    "not stop when interrupted, so its kernel was stopped") from None
+            raise KernelStopped(CellRun("died"), "the kernel died (the code crashed the Python process or "
+                                "exited it)") from None
+        outcome = _reply_outcome(self.replies.pop(index, None))
+        if time.monotonic() - now >= budget and outcome.ename == "KeyboardInterrupt":
+            return CellRun("timeout", execution_count=outcome.execution_count)
+        return outcome
+
+    async def call(self, code: str, index: int, deadline: float) -> KernelCall:
+        """Run grader-written code (a test's block, a fetch) as a cell of its own, and take what it handed over."""
+        cell = new_code_cell(code)
+        self.client.exchange.pop(index, None)
+        test_cell = self.client.nb.cells[index]
+        try:
+            run = await self.execute(cell, index, deadline=deadline)
+        finally:
+            self.client.nb.cells[index] = test_cell  # nbclient puts the cell it ran in the notebook
+        return KernelCall(run=run, bundle=self.client.exchange.pop(index, None), outputs=list(cell.outputs))
+
+
+async def _run_test(kernel: _Kernel, interpreter: TrustedInterpreter, cell: NotebookNode, index: int) -> CellRun:
+    """One test in the trusted interpreter, on a thread of its own: its blocks call back into this loop."""
+    loop = asyncio.get_running_loop()
+    now = time.monotonic()
+    budget = min(kernel.limits.cell_timeout_s, kernel.deadline - now)
+    if budget <= 0:
+        raise KernelStopped(CellRun("not_run"),
+                            f"the notebook ran out of time ({kernel.limits.notebook_timeout_s:g} s in all)")
+    deadline = now + budget
+
+    def in_kernel(code: str) -> KernelCall:
+        return asyncio.run_coroutine_threadsafe(kernel.call(code, index, deadline), loop).result()
+
+    done: asyncio.Future[Any] = loop.create_future()
+
+    def work() -> None:
+        try:
+            result: Any = interpreter.run_test(cell.source, in_kernel,
+                                               show_student_output=not cell_kinds.hidden_regions(cell.source))
+        except BaseException as error:  # KernelStopped, or the loop closing under an abandoned test
+            result = error
+        if not loop.is_closed():
+            loop.call_soon_threadsafe(lambda: done.done() or done.set_result(result))
+
+    # A daemon thread, not the loop's executor: a test stuck in the grader's own code must not hold up the exit.
+    threading.Thread(target=work, name="trusted-test", daemon=True).start()
+    try:
+        result = await asyncio.wait_for(done, timeout=budget + 2 * kernel.limits.interrupt_grace_s)
+    except asyncio.TimeoutError:
+        raise KernelStopped(CellRun("timeout"), f"a test ran past its time limit ({budget:.0f} s)") from None
+    if isinstance(result, BaseException):
+        raise result
+    cell.outputs = result.outputs
+    return result.run
+
+
+async def _run(notebook: NotebookNode, limits: Limits, template: warm.Zygote | None, seed: int) -> NotebookRun:
     started = time.monotonic()
     cells: dict[int, CellRun] = {}
     stopped: str | None = None
@@ -178,6 +264,7 @@ async def _run(notebook: NotebookNode, limits: Limits, template: warm.Zygote | N
     for i in code_cells:
         notebook.cells[i].outputs = []
         notebook.cells[i].execution_count = None
+    interpreter = TrustedInterpreter(imports=prelude(notebook), seed=seed)
 
     with Sandbox(limits, runtime_parent=template.runtime if template else None) as sandbox:
         km = SandboxedKernelManager(kernel_name="python3", transport="ipc")
@@ -204,55 +291,25 @@ async def _run(notebook: NotebookNode, limits: Limits, template: warm.Zygote | N
             shutdown_kernel="immediate",
             cell_bytes=limits.cell_output_bytes,
             notebook_bytes=limits.notebook_output_bytes,
+            # The most a student's code may hand the grader at once: as much as it may write to a file.
+            exchange_bytes=limits.file_size_mb * MiB,
         )
-        replies: dict[int, dict[str, Any]] = {}
-
-        def keep_reply(cell: NotebookNode, cell_index: int, execute_reply: dict[str, Any]) -> None:
-            replies[cell_index] = execute_reply
-
-        client.on_cell_executed = keep_reply
-        deadline = started + limits.notebook_timeout_s
+        kernel = _Kernel(client, sandbox, limits, deadline=started + limits.notebook_timeout_s)
         try:
             # The kernel's own stdout/stderr are not the notebook's outputs; they go nowhere.
             async with client.async_setup_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
                 for index in code_cells:
-                    remaining = deadline - time.monotonic()
-                    if remaining <= 0:
-                        stopped = f"the notebook ran out of time ({limits.notebook_timeout_s:g} s in all)"
-                        break
-                    budget = min(limits.cell_timeout_s, remaining)
-                    client.timeout = max(1, int(budget))
-                    cell_started = time.monotonic()
+                    cell = notebook.cells[index]
                     try:
-                        await asyncio.wait_for(
-                            client.async_execute_cell(notebook.cells[index], index),
-                            timeout=budget + limits.interrupt_grace_s,
-                        )
-                    except asyncio.TimeoutError:
-                        cells[index] = CellRun("timeout")
-                        stopped = (
-                            f"a cell ran past its time limit ({budget:.0f} s) and ignored the interrupt, "
-                            "so its kernel was stopped"
-                        )
-                        break
-                    except DeadKernelError:
-                        if sandbox.oom_killed():
-                            cells[index] = CellRun("died")
-                            stopped = f"the kernel died: it used more than the memory limit ({limits.memory_mb} MiB)"
-                        elif time.monotonic() - cell_started >= budget:
-                            # A kernel too busy to answer its heartbeat after the interrupt.
-                            cells[index] = CellRun("timeout")
-                            stopped = (
-                                f"a cell ran past its time limit ({budget:.0f} s) and did not stop when "
-                                "interrupted, so its kernel was stopped"
-                            )
+                        if cell_kinds.is_test(cell):
+                            cells[index] = await _run_test(kernel, interpreter, cell, index)
                         else:
-                            cells[index] = CellRun("died")
-                            stopped = "the kernel died (the code crashed the Python process or exited it)"
+                            cells[index] = await kernel.execute(cell, index)
+                    except KernelStopped as stop:
+                        if stop.run.status != "not_run":
+                            cells[index] = stop.run
+                        stopped = stop.reason
                         break
-                    outcome = _reply_outcome(replies.get(index))
-                    timed_out = time.monotonic() - cell_started >= budget and outcome.ename == "KeyboardInterrupt"
-                    cells[index] = CellRun("timeout", execution_count=outcome.execution_count) if timed_out else outcome
         except (RuntimeError, TimeoutError, DeadKernelError, warm.ForkFailed) as error:
             if not cells:
                 stopped = f"the kernel could not start: {error}"
@@ -271,7 +328,8 @@ async def _run(notebook: NotebookNode, limits: Limits, template: warm.Zygote | N
 
     for index in code_cells:
         cells.setdefault(index, CellRun("not_run"))
-    return NotebookRun(notebook=notebook, cells=cells, stopped=stopped, duration_s=time.monotonic() - started)
+    return NotebookRun(notebook=notebook, cells=cells, stopped=stopped, duration_s=time.monotonic() - started,
+                       seed=seed)
 
 
 async def _stop(km: AsyncKernelManager) -> None:

@@ -76,23 +76,34 @@ TOY_NOTEBOOK = "toy.ipynb"
 def toy_source() -> NotebookNode:
     return notebook([
         markdown("# Toy assignment\nThree small functions.", "intro"),
-        readonly("import math", "setup"),
+        readonly("import math\nimport random\n\nfrom assignments import checks", "setup"),
         answer("def add(a: int, b: int) -> int:\n    ### BEGIN SOLUTION\n    return a + b\n    ### END SOLUTION", "add"),
-        graded("assert add(1, 2) == 3, 'add(1, 2) should be 3'", "test_add", 1),
-        graded("# Hidden tests: more pairs.\n### BEGIN HIDDEN TESTS\nfor _i in range(10):\n"
-             "    assert add(_i, 2 * _i) == 3 * _i, f'add({_i}, {2 * _i}) should be {3 * _i}'\n"
-             "### END HIDDEN TESTS", "test_add_hidden", 2),
+        graded("with checks.student():\n    _got = add(1, 2)\nassert _got == 3, 'add(1, 2) should be 3'", "test_add", 1),
+        graded("# Hidden tests: more pairs.\n### BEGIN HIDDEN TESTS\n_rng = random.Random(checks.seed(1))\n"
+               "_pairs = [(_rng.randint(-99, 99), _rng.randint(-99, 99)) for _ in range(10)]\n"
+               "with checks.student():\n    _sums = [add(_a, _b) for _a, _b in _pairs]\n"
+               "for (_a, _b), _sum in zip(_pairs, _sums):\n"
+               "    assert _sum == _a + _b, f'add({_a}, {_b}) should be {_a + _b}'\n"
+               "### END HIDDEN TESTS", "test_add_hidden", 2),
         answer("def mean(xs: list[float]) -> float:\n    ### BEGIN SOLUTION\n    return sum(xs) / len(xs)\n"
                "    ### END SOLUTION", "mean"),
-        graded("assert mean([1, 2, 3]) == 2, 'mean([1, 2, 3]) should be 2'", "test_mean", 1),
-        graded("# Hidden tests: longer lists.\n### BEGIN HIDDEN TESTS\n"
-             "assert math.isclose(mean([0.5] * 7 + [4.0]), 0.9375), 'mean of a longer list is wrong'\n"
-             "### END HIDDEN TESTS", "test_mean_hidden", 1),
+        graded("with checks.student():\n    _got = mean([1, 2, 3])\nassert _got == 2, 'mean([1, 2, 3]) should be 2'",
+               "test_mean", 1),
+        graded("# Hidden tests: longer lists.\n### BEGIN HIDDEN TESTS\n_rng = random.Random(checks.seed(2))\n"
+               "_lists = [[_rng.uniform(-9, 9) for _ in range(_rng.randint(2, 9))] for _ in range(5)]\n"
+               "with checks.student():\n    _means = [mean(_xs) for _xs in _lists]\n"
+               "for _xs, _mean in zip(_lists, _means):\n"
+               "    assert math.isclose(_mean, math.fsum(_xs) / len(_xs)), 'mean of a longer list is wrong'\n"
+               "### END HIDDEN TESTS", "test_mean_hidden", 1),
         answer("def shout(text: str) -> str:\n    ### BEGIN SOLUTION\n    return text.upper() + '!'\n"
                "    ### END SOLUTION", "shout"),
-        graded("assert shout('hi') == 'HI!', \"shout('hi') should be 'HI!'\"", "test_shout", 1),
-        graded("# Hidden tests: other words.\n### BEGIN HIDDEN TESTS\nassert shout('katas') == 'KATAS!'\n"
-             "### END HIDDEN TESTS", "test_shout_hidden", 1),
+        graded("with checks.student():\n    _got = shout('hi')\nassert _got == 'HI!', \"shout('hi') should be 'HI!'\"",
+               "test_shout", 1),
+        graded("# Hidden tests: other words.\n### BEGIN HIDDEN TESTS\n_rng = random.Random(checks.seed(3))\n"
+               "_words = [''.join(_rng.choices('katas', k=_rng.randint(1, 6))) for _ in range(5)]\n"
+               "with checks.student():\n    _shouts = [shout(_word) for _word in _words]\n"
+               "assert _shouts == [_word.upper() + '!' for _word in _words], 'shout of other words is wrong'\n"
+               "### END HIDDEN TESTS", "test_shout_hidden", 1),
     ])
 
 

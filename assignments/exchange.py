@@ -1,0 +1,81 @@
+"""The kernel's half of the autograder's data exchange (the grader's half is `autograder.exchange`).
+
+The autograder judges tests in its own interpreter and runs only their
+`checks.student()` blocks in the student's kernel. Before a block it calls
+`receive` with the block's inputs (pickled by the grader); after it, `send`
+publishes the names the block assigned. Plain Python data (numbers, strings,
+and lists, tuples, dicts and sets of them) travels as a literal, which the grader
+reads with `ast.literal_eval`; anything else as `torch.save` bytes, which it
+opens with `torch.load(weights_only=True)`: tensors, NumPy arrays and containers
+of them come through. Other values (a student's object, a function) are
+reported by their type name only.
+
+Nothing here is trusted by the grader: student code can replace these functions,
+and all it gains is choosing the data its own answers hand back.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+import pickle
+from typing import Any
+
+MIME = "application/vnd.katas.exchange+json"
+
+
+def _namespace() -> dict[str, Any]:
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None:
+        raise RuntimeError("the exchange runs inside an IPython kernel")
+    return shell.user_ns
+
+
+def receive(payload: str) -> None:
+    """Bind the grader's inputs (base64 of a pickled dict) as global names of the notebook."""
+    _namespace().update(pickle.loads(base64.b64decode(payload)))
+
+
+_LITERALS = (bool, int, str, bytes, type(None))
+_CONTAINERS = (list, tuple, set, dict)
+
+
+def _is_literal(value: Any, depth: int = 0) -> bool:
+    """Exactly built-in data whose repr reads back with `ast.literal_eval` (no subclasses, no nan/inf)."""
+    kind = type(value)
+    if kind in _LITERALS:
+        return True
+    if kind is float:
+        return math.isfinite(value)
+    if kind is complex:
+        return math.isfinite(value.real) and math.isfinite(value.imag)
+    if kind in _CONTAINERS and depth < 20:
+        items = [*value.keys(), *value.values()] if kind is dict else value
+        return all(_is_literal(item, depth + 1) for item in items)
+    return False
+
+
+def _packed(value: Any) -> dict[str, str]:
+    if _is_literal(value):
+        return {"literal": repr(value)}
+    import torch  # only for tensors and arrays: a kernel that hands back plain data need not load it
+
+    buffer = io.BytesIO()
+    try:
+        torch.save(value, buffer)
+    except Exception:  # not data: the grader learns its type, never the object
+        kind = type(value)
+        return {"type": f"{kind.__module__}.{kind.__qualname__}"[:200]}
+    return {"data": base64.b64encode(buffer.getvalue()).decode("ascii")}
+
+
+def send(names: list[str]) -> None:
+    """Publish the values of `names` to the grader (a display message it takes out of the outputs)."""
+    from IPython.display import publish_display_data
+
+    namespace = _namespace()
+    bundle = {name: _packed(namespace[name]) if name in namespace else {"missing": "1"} for name in names}
+    publish_display_data({MIME: bundle})

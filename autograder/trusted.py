@@ -1,0 +1,193 @@
+"""The grader's trusted interpreter: runs the tests' own code, and only their student blocks in the kernel.
+
+Each test cell is split (`blocks.split`, from the instructor's source): its
+`with checks.student():` blocks run in the student's sandboxed kernel, the rest
+runs here, in a namespace of the grader's process that student code never
+touches. So the comparisons, the expected values, the held-out labels and the
+checks themselves are out of the student's reach: no hook, patched function,
+tracer, forged reply or always-equal object in the kernel can change them.
+Values come back from the kernel only as data (`exchange.unpack`).
+
+Names the tests read but do not define (`device`, a training history made by a
+read-only cell) are fetched from the kernel as data before the test runs;
+names the course's read-only cells import (`torch`, `checks`, `nn`...) are
+imported here, the grader's own copies. Blocks get the grader's values of the
+names they read, pickled; names that came from the kernel stay there.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import contextlib
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from nbformat import NotebookNode
+from nbformat.v4 import new_output
+
+from assignments import checks
+
+from . import cells
+from .blocks import RUNNER, SplitError, SplitTest, split
+from .exchange import block_request, fetch_request, unpack
+from .outcomes import CellRun
+
+BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+@dataclass
+class KernelCall:
+    """What running some code in the student's kernel gave back."""
+
+    run: CellRun
+    bundle: Any  # the data the code published through the exchange; None when none came
+    outputs: list[NotebookNode] = field(default_factory=list)
+
+
+# Runs code in the student's kernel and waits for it (called from the trusted interpreter's thread).
+Kernel = Callable[[str], KernelCall]
+
+
+class KernelStopped(BaseException):
+    """The kernel is gone (out of time, crashed, killed). A BaseException: a test's `except` cannot keep it."""
+
+    def __init__(self, run: CellRun, reason: str) -> None:
+        super().__init__(reason)
+        self.run = run
+        self.reason = reason
+
+
+class StudentError(Exception):
+    """The student's code raised inside a `checks.student()` block; carries the kernel's report of it."""
+
+    def __init__(self, run: CellRun) -> None:
+        super().__init__(f"{run.ename}: {run.evalue}")
+        self.run = run
+
+
+@dataclass
+class TestRun:
+    run: CellRun
+    outputs: list[NotebookNode]
+
+
+def prelude(notebook: NotebookNode) -> str:
+    """The import statements of the instructor's read-only cells: the modules tests may use here."""
+    statements: list[str] = []
+    for cell in notebook.cells:
+        if cell.cell_type != "code" or not cells.is_locked(cell) or cells.is_test(cell):
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        statements += [ast.unparse(node) for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
+    return "\n".join(statements)
+
+
+class TrustedInterpreter:
+    """One notebook's tests, run in order in one namespace of the grader's process."""
+
+    def __init__(self, *, imports: str, seed: int) -> None:
+        self.seed = seed
+        self.stdout = io.StringIO()
+        own_builtins = dict(vars(builtins))
+        own_builtins["print"] = self._print
+        self.namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": own_builtins}
+        self.from_kernel: dict[str, Any] = {}  # name -> the value fetched for it (identity tells it is unchanged)
+        self.prelude_error: BaseException | None = None
+        try:
+            exec(compile(imports, "<imports>", "exec"), self.namespace)
+        except Exception as error:  # reported by every test: the course's imports are broken here
+            self.prelude_error = error
+
+    def _print(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["file"] = self.stdout
+        print(*args, **kwargs)
+
+    def _owned(self, name: str) -> bool:
+        """True for a value of the grader's own making (not one fetched from the kernel and left as it was)."""
+        return name in self.namespace and (
+            name not in self.from_kernel or self.namespace[name] is not self.from_kernel[name]
+        )
+
+    def _bind(self, values: dict[str, Any]) -> None:
+        self.namespace.update(values)
+        self.from_kernel.update(values)
+
+    def run_test(self, source: str, kernel: Kernel, *, show_student_output: bool) -> TestRun:
+        """Run one test cell; the verdict is whether the grader's part raised, never the kernel's say-so."""
+        self.stdout = io.StringIO()
+        outputs: list[NotebookNode] = []
+        with self._seeded():
+            try:
+                if self.prelude_error is not None:
+                    raise self.prelude_error
+                test = split(source)
+                self._fetch(test, kernel)
+                self.namespace[RUNNER] = lambda index: self._run_block(test, index, kernel, outputs,
+                                                                       show_student_output)
+                exec(test.program, self.namespace)
+                run = CellRun("ok")
+            except StudentError as error:
+                run = error.run
+            except SplitError as error:
+                run = CellRun("error", ename="SplitError", evalue=f"the test cannot be graded: {error}")
+            except KernelStopped:
+                raise
+            except BaseException as error:  # the test's own verdict: AssertionError, or any error it hit
+                run = CellRun("error", ename=type(error).__name__, evalue=str(error)[:2000])
+        printed = self.stdout.getvalue()
+        if printed:
+            outputs.insert(0, new_output("stream", name="stdout", text=printed))
+        if run.status == "error":
+            outputs.append(new_output("error", ename=run.ename, evalue=run.evalue, traceback=[]))
+        return TestRun(run=run, outputs=outputs)
+
+    @contextlib.contextmanager
+    def _seeded(self) -> Iterator[None]:
+        token = checks.RUN_SEED.set(self.seed)
+        try:
+            yield
+        finally:
+            checks.RUN_SEED.reset(token)
+
+    def _fetch(self, test: SplitTest, kernel: Kernel) -> None:
+        """Bring in, as data, the names the test reads and neither it nor the grader defines."""
+        assigned = test.writes.union(*(block.writes for block in test.blocks))
+        needed = sorted(
+            name for name in test.reads - assigned - BUILTIN_NAMES
+            if not self._owned(name) and not name.startswith("__")
+        )
+        if not needed:
+            return
+        call = kernel(fetch_request(needed))
+        if call.run.status == "ok" and call.bundle is not None:
+            for name in needed:  # names the kernel no longer has are gone here too
+                self.namespace.pop(name, None)
+            self._bind(unpack(call.bundle, needed))
+
+    def _run_block(self, test: SplitTest, index: int, kernel: Kernel, outputs: list[NotebookNode],
+                   show_student_output: bool) -> None:
+        block = test.blocks[index]
+        inputs = {
+            name: self.namespace[name] for name in sorted(block.reads)
+            if self._owned(name) and not name.startswith("__") and not isinstance(self.namespace[name], ModuleType)
+        }
+        try:
+            code = block_request(block.code, inputs=inputs, outputs=sorted(block.writes))
+        except Exception as error:  # the test's own values: an authoring problem, shown to the instructor
+            raise RuntimeError(f"the grader could not send {sorted(inputs)} to the student's kernel: {error}") from None
+        call = kernel(code)
+        if show_student_output:
+            outputs += [output for output in call.outputs if output.get("output_type") != "error"]
+        if call.run.status != "ok":
+            raise StudentError(call.run)
+        if call.bundle is None:
+            raise AssertionError("the grader got nothing back from your code for this test: does your code change "
+                                 "how the notebook runs (hooks, transformers, exit handlers)?")
+        self._bind(unpack(call.bundle, sorted(block.writes)))
