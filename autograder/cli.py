@@ -81,11 +81,11 @@ def cmd_grade(args: argparse.Namespace) -> int:
     if not submission.exists():
         raise UsageError(f"{submission} does not exist: give a notebook or a folder holding the notebooks")
     files = AssignmentFiles.load(Course.locate(), args.assignment)
-    graded = grade_submission(files=files, submission=submission, limits=_limits(args.limit))
+    graded = grade_submission(files=files, submission=submission, limits=_limits(args.limit), seed=args.seed)
     out = Path(args.out_dir)
     write_all(graded.result, out, executed=graded.executed)
     result = graded.result
-    print(f"{result.assignment}: {result.status.value}, {result.score:g} / {result.max_score:g}")
+    print(f"{result.assignment}: {result.status.value}, {result.score:g} / {result.max_score:g} (seed {result.seed})")
     for test in result.tests:
         print(f"  {test.status.value:5}  {test.score:g}/{test.max_score:g}  {test.name}  {test.message}".rstrip())
     if result.message:
@@ -154,6 +154,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("assignment", help="assignment id, e.g. 00_tensors")
     p.add_argument("submission", help="a notebook, or a folder holding the assignment's notebooks")
     p.add_argument("out_dir", help="folder for the results")
+    p.add_argument("--seed", type=int, help="seed for the hidden tests' inputs (default: a new one; the result "
+                                            "records it, so a grading run can be repeated)")
     p.add_argument("--limit", action="append", metavar="NAME=VALUE",
                    help=f"override a sandbox limit; names: {', '.join(Limits.__dataclass_fields__)}")
     p.set_defaults(func=cmd_grade)

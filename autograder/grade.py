@@ -9,6 +9,7 @@ with a message, a kernel that dies becomes failed and not-run tests.
 from __future__ import annotations
 
 import asyncio
+import secrets
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,7 +89,7 @@ def unreadable_tests(files: AssignmentFiles, name: str, message: str) -> list[Te
 
 
 def grade_notebook(
-    *, files: AssignmentFiles, name: str, path: Path, limits: Limits
+    *, files: AssignmentFiles, name: str, path: Path, limits: Limits, seed: int
 ) -> tuple[list[TestResult], NotebookNode | None, str]:
     """Tests of one notebook, its executed form, and a note for people ('' when all ran)."""
     try:
@@ -96,23 +97,25 @@ def grade_notebook(
     except Unreadable as problem:
         return unreadable_tests(files, name, str(problem)), None, str(problem)
     restored = restore(source=files.source[name], release=files.release[name], submission=submitted)
-    outcome = asyncio.run(run_notebook(restored.notebook, limits=limits))
+    outcome = asyncio.run(run_notebook(restored.notebook, limits=limits, seed=seed))
     tests = judge(notebook_name=name, restored=restored, outcome=outcome, source=files.source[name])
     note = f"{name}: {outcome.stopped}" if outcome.stopped else ""
     return tests, outcome.notebook, note
 
 
 def grade_submission(
-    *, files: AssignmentFiles, submission: Path, limits: Limits | None = None, student: str | None = None
+    *, files: AssignmentFiles, submission: Path, limits: Limits | None = None, student: str | None = None,
+    seed: int | None = None,
 ) -> Graded:
-    """Grade every notebook of the assignment found in `submission`."""
+    """Grade every notebook of the assignment found in `submission`; hidden tests draw from `seed` (default: new)."""
     started = time.monotonic()
     limits = limits or Limits()
+    seed = secrets.randbits(32) if seed is None else seed
     tests: list[TestResult] = []
     executed: dict[str, NotebookNode] = {}
     notes: list[str] = []
     for name, path in submitted_notebooks(files, submission).items():
-        notebook_tests, notebook, note = grade_notebook(files=files, name=name, path=path, limits=limits)
+        notebook_tests, notebook, note = grade_notebook(files=files, name=name, path=path, limits=limits, seed=seed)
         tests += notebook_tests
         if notebook is not None:
             executed[name] = notebook
@@ -120,6 +123,6 @@ def grade_submission(
             notes.append(note)
     result = Result.from_tests(
         assignment=files.id, tests=tests, message="; ".join(notes), student=student,
-        duration_s=time.monotonic() - started,
+        duration_s=time.monotonic() - started, seed=seed,
     )
     return Graded(result=result, executed=executed)

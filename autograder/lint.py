@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import nbformat
 
 from . import cells
+from .blocks import SplitError, global_names, split
 from .course import Course
 
 
@@ -76,11 +78,53 @@ def lint_notebook(path: Path, *, display_path: str) -> list[Problem]:
             if current_answer is not None:
                 answer_tests[current_answer].append(cell)
 
+    problems += [Problem(display_path, label, message) for label, message in judging_problems(nb)]
     for answer, tests in answer_tests.items():
         if not any(cells.has_visible_code(t.source) for t in tests):
             report(f"answer {answer!r}", "has no visible test after it; students need one to check their work")
         if not any(cells.hidden_regions(t.source) for t in tests):
             report(f"answer {answer!r}", "has no hidden test after it; add a ### BEGIN HIDDEN TESTS block")
+    return problems
+
+
+def student_code_names(nb: nbformat.NotebookNode) -> frozenset[str]:
+    """Names that hold code living in the student's kernel: all that answer cells bind, and the functions and
+    classes read-only cells define (they may call the student's code)."""
+    names: set[str] = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code" or cells.is_test(cell):
+            continue
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        if cells.is_answer(cell):
+            names |= global_names(tree)[1]
+        else:
+            names |= {node.name for node in tree.body
+                      if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    return frozenset(names)
+
+
+def judging_problems(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    """Tests the grader cannot judge in its own interpreter: unsplittable, or calling the student's code
+    outside a `with checks.student():` block (where, in the grader, that code does not exist)."""
+    code_names = student_code_names(nb)
+    problems: list[tuple[str, str]] = []
+    for index, cell in enumerate(nb.cells):
+        if not cells.is_test(cell):
+            continue
+        label = _cell_label(index, cell)
+        try:
+            test = split(cell.source)
+        except SplitError as error:
+            problems.append((label, f"cannot be split for grading: {error}"))
+            continue
+        outside = sorted(test.reads & code_names)
+        if outside:
+            problems.append((label, f"uses {', '.join(outside)} outside a `with checks.student():` block; put the "
+                                    "statements that call the student's code in one (the rest of the test runs in "
+                                    "the grader, where only data from the student's kernel exists)"))
     return problems
 
 

@@ -54,6 +54,7 @@ class Result:
     message: str = ""
     student: str | None = None
     duration_s: float = 0.0
+    seed: int | None = None  # what the hidden tests' inputs were drawn from (`autograder grade --seed` repeats it)
     version: int = RESULTS_VERSION
 
     def __post_init__(self) -> None:
@@ -62,7 +63,7 @@ class Result:
     @classmethod
     def from_tests(
         cls, *, assignment: str, tests: list[TestResult], message: str = "", student: str | None = None,
-        duration_s: float = 0.0,
+        duration_s: float = 0.0, seed: int | None = None,
     ) -> Result:
         """Totals and overall status derived from the tests: `error` only when no test ran at all."""
         ran = [t for t in tests if t.status is not Status.ERROR]
@@ -81,6 +82,7 @@ class Result:
             message=message or ("nothing could be graded" if status is Status.ERROR else ""),
             student=student,
             duration_s=round(duration_s, 3),
+            seed=seed,
         )
 
     def to_dict(self) -> dict[str, Any]:
