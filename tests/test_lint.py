@@ -77,3 +77,25 @@ def test_time_budget_and_catalog(scratch: Course) -> None:
     (scratch.root / "catalog.toml").write_text(TOY_CATALOG.replace('id = "toy"', 'id = "other"'))
     problems = _lint_with(scratch, toy_source())
     assert len(problems) == 1 and "unknown assignment 'toy'" in problems[0] and "time budget" in problems[0]
+
+
+def test_tests_that_call_the_student_outside_a_block(scratch: Course) -> None:
+    notebook = toy_source()
+    by_id = {c.metadata["nbgrader"]["grade_id"]: c for c in notebook.cells}
+    by_id["test_add"].source = "assert add(1, 2) == 3"  # the answer's name, in the grader's part
+    by_id["test_add_hidden"].source = ("### BEGIN HIDDEN TESTS\ndef _check():\n    with checks.student():\n"
+                                       "        add(1, 1)\n### END HIDDEN TESTS")
+    by_id["setup"].source += "\n\ndef helper(x):\n    return mean([x])\n"  # a read-only function
+    by_id["test_mean"].source = "with checks.student():\n    _got = mean([1])\nassert helper(_got) == 1"
+    problems = _lint_with(scratch, notebook)
+    assert problems == [
+        "source/toy/toy.ipynb: cell 4 ('test_add'): uses add outside a `with checks.student():` block; put the "
+        "statements that call the student's code in one (the rest of the test runs in the grader, where only "
+        "data from the student's kernel exists)",
+        "source/toy/toy.ipynb: cell 5 ('test_add_hidden'): cannot be split for grading: line 3: "
+        "`with checks.student():` inside a function or class; put it at the top level of the test (loops and "
+        "ifs are fine)",
+        "source/toy/toy.ipynb: cell 7 ('test_mean'): uses helper outside a `with checks.student():` block; put "
+        "the statements that call the student's code in one (the rest of the test runs in the grader, where only "
+        "data from the student's kernel exists)",
+    ], problems

@@ -1,0 +1,180 @@
+"""Splitting tests into the student's part and the grader's part, and the data that may cross between them."""
+
+from __future__ import annotations
+
+import ast
+import base64
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from assignments import checks
+from assignments.exchange import _packed
+from autograder.blocks import RUNNER, SplitError, global_names, split
+from autograder.exchange import Unreadable, unpack
+
+
+# Splitting
+
+def test_blocks_run_remotely_and_the_rest_stays_in_the_grader() -> None:
+    test = split(
+        "_gen = torch.Generator().manual_seed(checks.seed(7))\n"
+        "for _n in [1, 2]:\n"
+        "    _x = torch.randn(_n, generator=_gen)\n"
+        "    with checks.student():\n"
+        "        _got = answer(_x.to(device))\n"
+        "        _twice = [2 * _v for _v in _got.tolist()]\n"
+        "    checks.check_close(_got, _x)\n"
+    )
+    [block] = test.blocks
+    assert block.code == "_got = answer(_x.to(device))\n_twice = [2 * _v for _v in _got.tolist()]"
+    assert block.reads >= {"answer", "_x", "device"} and "_v" not in block.reads
+    assert block.writes == {"_got", "_twice"}
+    # The grader's part never names the student's function: the block became a call of the runner.
+    assert "answer" not in test.reads and "device" not in test.reads
+    assert {"torch", "checks", "_got", "_x", "_gen"} <= test.reads
+    assert RUNNER not in test.reads
+    assert test.writes == {"_gen", "_n", "_x"}
+
+
+def test_names_read_by_nested_functions_and_classes_count() -> None:
+    reads, writes = global_names(ast.parse(
+        "class _Loss(nn.Module):\n"
+        "    def forward(self, x):\n"
+        "        local = helper(x)\n"
+        "        return local\n"
+        "_table = {_k: scale * _k for _k in range(3)}\n"
+    ))
+    assert {"nn", "helper", "scale", "range"} <= reads
+    assert "local" not in reads and "_k" not in reads and "x" not in reads
+    assert writes == {"_Loss", "_table"}
+
+
+@pytest.mark.parametrize("source, problem", [
+    ("def _f():\n    with checks.student():\n        g()\n", "inside a function or class"),
+    ("for _i in range(2):\n    with checks.student():\n        break\n", "`break` cannot leave"),
+    ("with checks.student():\n    return 1\n", "`return` cannot leave"),
+    ("with checks.student():\n    global x\n    x = f()\n", "`global` cannot leave"),
+    ("with checks.student():\n    with checks.student():\n        f()\n", "inside another one"),
+    ("with checks.student(:\n    f()\n", "line 1"),
+])
+def test_blocks_that_cannot_run_on_their_own_are_refused(source: str, problem: str) -> None:
+    with pytest.raises(SplitError, match=problem):
+        split(source)
+
+
+def test_loops_inside_a_block_may_break() -> None:
+    [block] = split("with checks.student():\n    for _i in range(3):\n        if f(_i):\n            break\n").blocks
+    assert "break" in block.code
+
+
+def test_only_the_exact_marker_makes_a_block() -> None:
+    for source in ("with checks.student() as _s:\n    f()\n", "with student():\n    f()\n",
+                   "with checks.student(), open('x'):\n    f()\n"):
+        test = split(source)
+        assert test.blocks == () and "f" in test.reads, source
+
+
+def test_markers_do_nothing_in_a_notebook() -> None:
+    with checks.student():
+        ran = True
+    assert ran and checks.seed(2101) == 2101
+
+
+def test_grading_seeds_differ_by_run_and_by_test() -> None:
+    seeds = []
+    for run in (1, 2):
+        token = checks.RUN_SEED.set(run)
+        try:
+            seeds.append((checks.seed(10), checks.seed(11), checks.seed(10)))
+        finally:
+            checks.RUN_SEED.reset(token)
+    (a10, a11, again), (b10, b11, _) = seeds
+    assert a10 == again and len({a10, a11, b10, b11}) == 4
+    assert all(0 <= s < 2**32 for s in (a10, a11, b10, b11))
+
+
+# The exchange: what comes back from the kernel
+
+def _round_trip(value: object) -> object:
+    return unpack({"v": _packed(value)}, ["v"])["v"]
+
+
+@pytest.mark.parametrize("value", [
+    3, -2.5, "text", b"bytes", None, True, (1, (2, "a")), [1.0, [2]], {"a": [1, 2]}, {1, 2}, 1 + 2j,
+])
+def test_plain_data_comes_back_as_itself(value: object) -> None:
+    got = _round_trip(value)
+    assert got == value and type(got) is type(value)
+
+
+def test_tensors_and_arrays_come_back_as_data() -> None:
+    tensor = torch.arange(6.0).reshape(2, 3)
+    got = _round_trip({"t": tensor, "p": torch.nn.Parameter(torch.ones(2)), "device": torch.device("cpu"),
+                       "dtype": torch.int64, "array": np.arange(4, dtype=np.int32), "nan": float("nan")})
+    assert torch.equal(got["t"], tensor) and type(got["t"]) is torch.Tensor
+    assert isinstance(got["p"], torch.nn.Parameter)
+    assert got["device"] == torch.device("cpu") and got["dtype"] is torch.int64
+    assert type(got["array"]) is np.ndarray and got["array"].dtype == np.int32 and got["array"].tolist() == [0, 1, 2, 3]
+    assert got["nan"] != got["nan"]
+
+
+class _AlwaysEqual:
+    def __eq__(self, other: object) -> bool:
+        return True
+
+
+class _Subclass(torch.Tensor):
+    pass
+
+
+class _Bomb:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self):  # unpickling this would run a command
+        import os
+        return os.system, (f"touch {self.path}",)
+
+
+@pytest.mark.parametrize("make, kind", [
+    (lambda tmp: _AlwaysEqual(), "test_split._AlwaysEqual"),
+    (lambda tmp: torch.zeros(2).as_subclass(_Subclass), "test_split._Subclass"),
+    (lambda tmp: [1, _AlwaysEqual()], "builtins.list"),
+    (lambda tmp: (lambda: 1), "builtins.function"),
+    (lambda tmp: np.array([object()], dtype=object), "numpy.ndarray"),
+    (lambda tmp: _Bomb(tmp / "pwned"), "test_split._Bomb"),
+])
+def test_objects_do_not_come_back(make, kind: str, tmp_path: Path) -> None:
+    got = _round_trip(make(tmp_path))
+    assert isinstance(got, Unreadable)
+    assert kind in repr(got) and "cannot read" in repr(got)
+    assert not (tmp_path / "pwned").exists()
+
+
+def test_forged_entries_build_nothing(tmp_path: Path) -> None:
+    bomb = pickle.dumps(_Bomb(tmp_path / "pwned"))
+    forged = {
+        "a": {"literal": "__import__('os').system('touch " + str(tmp_path / "pwned") + "')"},
+        "b": {"data": base64.b64encode(bomb).decode()},
+        "c": {"data": "not base64 !"},
+        "d": "a string, not an entry",
+        "e": {"missing": "1"},
+    }
+    got = unpack(forged, ["a", "b", "c", "d", "e", "f"])
+    assert all(isinstance(got[name], Unreadable) for name in "abcdf") and "e" not in got
+    assert not (tmp_path / "pwned").exists()
+    assert all(isinstance(v, Unreadable) for v in unpack("over the size limit", ["x"]).values())
+
+
+def test_an_unreadable_value_fails_any_test_that_uses_it() -> None:
+    value = Unreadable("_got", "an object of type student.Fake")
+    for use in (lambda: value == 1, lambda: value != 1, lambda: bool(value), lambda: value.shape,
+                lambda: len(value), lambda: float(value), lambda: value + 1, lambda: value[0], lambda: list(value)):
+        with pytest.raises(AssertionError, match="_got is an object of type student.Fake"):
+            use()
+    with pytest.raises(AssertionError, match="should be a torch.Tensor, got _got is an object"):
+        checks.check_close(value, torch.zeros(1))
