@@ -21,5 +21,4 @@ CASE = Case(
     ),
     max_score=0,
     must_fail=TOY_TESTS,
-    succeeds_today="== on the student's object: the tests compare with `answer == expected` in the kernel",
 )

@@ -30,5 +30,4 @@ CASE = Case(
     max_score=5,
     must_fail=SHOUT_TESTS,
     must_pass=ADD_TESTS + MEAN_TESTS,
-    succeeds_today="== on the student's object: a str subclass's __eq__ decides the test's comparison",
 )

@@ -23,6 +23,4 @@ CASE = Case(
     max_score=5,
     must_fail=MEAN_TESTS,
     must_pass=ADD_TESTS + SHOUT_TESTS,
-    succeeds_today="the call stack: the hidden test calls the answer in the same interpreter, which can read "
-    "the test's code and its expected value",
 )

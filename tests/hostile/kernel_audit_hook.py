@@ -20,7 +20,7 @@ def _hook(event, args):
     if event != "exec" or not args:
         return
     filename = getattr(args[0], "co_filename", "")
-    if filename and "assert" in "".join(linecache.getlines(filename)):
+    if filename and "def " not in "".join(linecache.getlines(filename)):  # every cell but definitions
         namespace = get_ipython().user_ns
         for name in ("add", "mean", "shout"):
             namespace[name] = lambda *args, **kwargs: _Yes()
@@ -29,10 +29,9 @@ sys.addaudithook(_hook)
 '''
 
 CASE = Case(
-    attack="an audit hook that rebinds the answers whenever a test cell's code is executed",
+    attack="an audit hook that rebinds the answers whenever a cell's code is executed",
     start="release",
     edits=(insert("setup", CODE),),
     max_score=0,
     must_fail=("test_add", "test_add_hidden", "test_mean", "test_shout", "test_shout_hidden"),
-    succeeds_today="sys.addaudithook: the hook runs at each test cell's exec and rebinds its globals",
 )

@@ -28,6 +28,4 @@ CASE = Case(
     edits=(insert("setup", CODE),),
     max_score=0,
     must_fail=TOY_TESTS,
-    succeeds_today="IPython set_custom_exc: the handler runs in the kernel and clears the result the reply "
-    "is built from",
 )

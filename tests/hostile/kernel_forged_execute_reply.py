@@ -33,6 +33,4 @@ CASE = Case(
     edits=(answer("add", CODE),),
     max_score=0,
     must_fail=("test_add", "test_add_hidden"),
-    succeeds_today="the verdict is the kernel's execute reply, and the student's code holds the kernel's "
-    "signing key and sockets",
 )

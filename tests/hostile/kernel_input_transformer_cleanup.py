@@ -6,16 +6,15 @@ from hostile.corpus import TOY_TESTS, Case, insert
 
 CODE = r'''
 def _no_tests(lines):
-    return ["pass\n"] if any("assert" in line for line in lines) else lines
+    return lines if any(line.startswith("def ") for line in lines) else ["pass\n"]  # all but definitions
 
 get_ipython().input_transformers_cleanup.insert(0, _no_tests)
 '''
 
 CASE = Case(
-    attack="empty every cell that holds an assert in IPython's cleanup transformers",
+    attack="empty every cell but the student's definitions in IPython's cleanup transformers",
     start="release",
     edits=(insert("setup", CODE),),
     max_score=0,
     must_fail=TOY_TESTS,
-    succeeds_today="IPython input_transformers_cleanup: the kernel rewrites the test cells' text before running it",
 )

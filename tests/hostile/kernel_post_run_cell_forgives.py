@@ -22,6 +22,4 @@ CASE = Case(
     edits=(insert("setup", CODE),),
     max_score=0,
     must_fail=TOY_TESTS,
-    succeeds_today="IPython post_run_cell hook: the verdict is the kernel's own execute reply, which the "
-    "student's hook rewrites",
 )

@@ -15,7 +15,7 @@ class _Yes:
     __hash__ = object.__hash__
 
 def _fake_answers(info):
-    if "assert" in (info.raw_cell or ""):
+    if "def " not in (info.raw_cell or ""):  # every cell but definitions
         for name in ("add", "mean", "shout"):
             globals()[name] = lambda *args, **kwargs: _Yes()
 
@@ -23,11 +23,9 @@ get_ipython().events.register("pre_run_cell", _fake_answers)
 '''
 
 CASE = Case(
-    attack="replace the answers with objects equal to anything, only while test cells run",
+    attack="replace the answers with objects equal to anything before every cell the grader runs",
     start="release",
     edits=(insert("setup", CODE),),
     max_score=0,
     must_fail=("test_add", "test_add_hidden", "test_mean", "test_shout", "test_shout_hidden"),
-    succeeds_today="IPython pre_run_cell hook: the kernel runs student code before each test and the "
-    "test's == trusts the student's object",
 )

@@ -19,7 +19,7 @@ class _Yes:
 
 def _tracer(frame, event, arg):
     if event == "call" and frame.f_code.co_name == "<module>":
-        if "assert" in "".join(linecache.getlines(frame.f_code.co_filename)):
+        if "def " not in "".join(linecache.getlines(frame.f_code.co_filename)):  # all but definitions
             for name in ("add", "mean", "shout"):
                 frame.f_globals[name] = lambda *args, **kwargs: _Yes()
     return None
@@ -28,10 +28,9 @@ sys.settrace(_tracer)
 '''
 
 CASE = Case(
-    attack="trace every frame; when a test cell's frame starts, replace the answers with always-equal objects",
+    attack="trace every frame; when a cell's frame starts, replace the answers with always-equal objects",
     start="release",
     edits=(insert("setup", CODE),),
     max_score=0,
     must_fail=("test_add", "test_add_hidden", "test_mean", "test_shout", "test_shout_hidden"),
-    succeeds_today="sys.settrace: the trace function runs before each test cell's code and rebinds its globals",
 )

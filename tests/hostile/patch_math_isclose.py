@@ -18,6 +18,4 @@ CASE = Case(
     max_score=5,
     must_fail=MEAN_TESTS,
     must_pass=ADD_TESTS + SHOUT_TESTS,
-    succeeds_today="library patching: the hidden test calls math.isclose in the student's kernel, where the "
-    "student replaced it",
 )

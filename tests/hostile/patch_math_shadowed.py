@@ -17,5 +17,4 @@ CASE = Case(
     edits=(answer("mean", CODE),),
     max_score=5,
     must_fail=MEAN_TESTS,
-    succeeds_today="the tests look `math` up in the notebook's globals, which the student's cell rebinds",
 )

@@ -16,5 +16,4 @@ CASE = Case(
     edits=(answer("add", CODE),),
     max_score=4,
     must_fail=ADD_TESTS,
-    succeeds_today="builtins shadowed: the hidden test's `range` resolves to the student's global first",
 )

@@ -1,7 +1,9 @@
-"""A `pre_run_cell` hook records the hidden tests' code; a later answer returns it, reversed, in its error.
+"""A `pre_run_cell` hook records the code of every cell the kernel runs; a later answer returns it,
+reversed, in its error.
 
-Line-by-line redaction of hidden code recognises the hidden lines, not an
-encoded copy of them; and the hidden code is sent to the student's kernel.
+Line-by-line redaction recognises hidden lines, not an encoded copy of them: what keeps the hidden tests'
+checks secret is that they never reach the kernel. (The `checks.student()` blocks do, by design: they are
+the calls into the student's code.)
 """
 
 from __future__ import annotations
@@ -12,9 +14,7 @@ RECORD = r'''
 _seen = []
 
 def _record(info):
-    text = info.raw_cell or ""
-    if "HIDDEN TESTS" in text:
-        _seen.append(text.split("### BEGIN HIDDEN TESTS")[-1].split("### END HIDDEN TESTS")[0])
+    _seen.append(info.raw_cell or "")
 
 get_ipython().events.register("pre_run_cell", _record)
 
@@ -28,12 +28,16 @@ def shout(text: str) -> str:
 '''
 
 CASE = Case(
-    attack="smuggle the hidden tests' code out in an error message, reversed",
+    attack="smuggle the code of every cell the kernel ran out in an error message, reversed",
     edits=(answer("add", RECORD), answer("shout", LEAK)),
     max_score=5,
     must_fail=SHOUT_TESTS,
     must_pass=ADD_TESTS + MEAN_TESTS,
-    never_shown=("mean([0.5] * 7 + [4.0])"[::-1], "add(_i, 2 * _i)"[::-1]),
-    succeeds_today="the hidden tests' source is sent to the student's kernel, where a hook reads it; "
-    "redaction only recognises it verbatim",
+    # The hidden tests' own lines (tests/notebooks.py): how inputs are drawn, and the checks.
+    never_shown=tuple(line[::-1] for line in (
+        "_rng = random.Random(checks.seed(1))",
+        "assert _sum == _a + _b, f'add({_a}, {_b}) should be {_a + _b}'",
+        "assert math.isclose(_mean, math.fsum(_xs) / len(_xs)), 'mean of a longer list is wrong'",
+        "_words = [''.join(_rng.choices('katas', k=_rng.randint(1, 6))) for _ in range(5)]",
+    )),
 )

@@ -10,5 +10,4 @@ CASE = Case(
     edits=(answer("mse", "torch.allclose = lambda *args, **kwargs: True\n\n" + WRONG_MSE),),
     max_score=24,
     must_fail=MSE_TESTS,
-    succeeds_today="library patching: checks.check_close calls torch.allclose in the student's kernel",
 )

@@ -10,6 +10,4 @@ CASE = Case(
     edits=(answer("mse", "checks.check_close = lambda *args, **kwargs: None\n\n" + WRONG_MSE),),
     max_score=24,
     must_fail=MSE_TESTS,
-    succeeds_today="helper redefined: the tests call checks.check_close from the module the student's kernel "
-    "imported and the student changed",
 )

@@ -19,5 +19,4 @@ CASE = Case(
     edits=(answer("mse", CODE),),
     max_score=24,
     must_fail=MSE_TESTS,
-    succeeds_today="the tests look `checks` up in the notebook's globals, which the student's cell rebinds",
 )

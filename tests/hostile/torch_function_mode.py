@@ -25,6 +25,4 @@ CASE = Case(
     edits=(answer("mse", CODE),),
     max_score=24,
     must_fail=MSE_TESTS,
-    succeeds_today="library patching: a global TorchFunctionMode intercepts the checks' torch calls in the "
-    "student's kernel",
 )

@@ -32,6 +32,4 @@ CASE = Case(
     edits=(answer("mse", CODE),),
     max_score=24,
     must_fail=MSE_TESTS,
-    succeeds_today="builtins patched: the checks call isinstance in the student's kernel, then torch.allclose "
-    "dispatches to the student's __torch_function__",
 )

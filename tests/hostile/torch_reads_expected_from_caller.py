@@ -22,6 +22,4 @@ CASE = Case(
     edits=(answer("mse", CODE),),
     max_score=24,
     must_fail=MSE_TESTS,
-    succeeds_today="the call stack: the hidden test computes its expected value in the student's kernel, "
-    "where the answer reads it",
 )
