@@ -8,7 +8,6 @@ and messages are shown, never their code.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,11 +16,9 @@ import nbformat
 from . import cells
 from .course import Course
 from .errors import UsageError
-from .judge import judge
+from .grade import judge_notebook
 from .read import read_submission
-from .restore import restore
 from .results import Status, TestResult
-from .run import run_notebook
 from .settings import Limits
 
 
@@ -92,12 +89,12 @@ def check(*, course: Course, notebook_path: Path, assignment: str | None = None,
     source_path = course.source / assignment / name
     hidden_ran = source_path.is_file()
     authority = nbformat.read(source_path, as_version=4) if hidden_ran else release
-    restored = restore(source=authority, release=release, submission=read_submission(notebook_path))
-    outcome = asyncio.run(run_notebook(restored.notebook, limits=limits or Limits()))
-    verdicts = iter(judge(notebook_name=name, restored=restored, outcome=outcome, source=authority))
+    judged = judge_notebook(name=name, authority=authority, release=release,
+                            submitted=read_submission(notebook_path), limits=limits or Limits())
+    verdicts = iter(judged.tests)
     exercises: list[Exercise] = []
     current: Exercise | None = None
-    for cell in restored.notebook.cells:
+    for cell in judged.restored.notebook.cells:
         if cells.is_autograded_answer(cell):
             current = Exercise(name=cells.grade_id(cell) or "exercise", tests=[])
             exercises.append(current)
@@ -109,7 +106,7 @@ def check(*, course: Course, notebook_path: Path, assignment: str | None = None,
             if current is not None:
                 current.tests.append(verdict)
     return Check(assignment=assignment, notebook=name, exercises=exercises, hidden_ran=hidden_ran,
-                 stopped=outcome.stopped)
+                 stopped=judged.outcome.stopped)
 
 
 def render(result: Check) -> str:

@@ -21,8 +21,9 @@ from . import cells
 from .course import Course
 from .errors import UsageError
 from .judge import judge
+from .outcomes import NotebookRun
 from .read import Unreadable, read_submission
-from .restore import restore
+from .restore import Restored, restore
 from .results import Result, Status, TestResult
 from .run import run_notebook
 from .settings import Limits
@@ -88,6 +89,27 @@ def unreadable_tests(files: AssignmentFiles, name: str, message: str) -> list[Te
     ]
 
 
+@dataclass
+class Judged:
+    """One notebook through restore → run → judge."""
+
+    restored: Restored
+    outcome: NotebookRun
+    tests: list[TestResult]
+
+
+def judge_notebook(
+    *, name: str, authority: NotebookNode, release: NotebookNode, submitted: NotebookNode, limits: Limits,
+    seed: int | None = None,
+) -> Judged:
+    """Grade a readable notebook against `authority`: the instructor's source, or the release where a student
+    has nothing else (then only the visible tests run)."""
+    restored = restore(source=authority, release=release, submission=submitted)
+    outcome = asyncio.run(run_notebook(restored.notebook, limits=limits, seed=seed))
+    tests = judge(notebook_name=name, restored=restored, outcome=outcome, source=authority)
+    return Judged(restored=restored, outcome=outcome, tests=tests)
+
+
 def grade_notebook(
     *, files: AssignmentFiles, name: str, path: Path, limits: Limits, seed: int
 ) -> tuple[list[TestResult], NotebookNode | None, str]:
@@ -96,11 +118,10 @@ def grade_notebook(
         submitted = read_submission(path)
     except Unreadable as problem:
         return unreadable_tests(files, name, str(problem)), None, str(problem)
-    restored = restore(source=files.source[name], release=files.release[name], submission=submitted)
-    outcome = asyncio.run(run_notebook(restored.notebook, limits=limits, seed=seed))
-    tests = judge(notebook_name=name, restored=restored, outcome=outcome, source=files.source[name])
-    note = f"{name}: {outcome.stopped}" if outcome.stopped else ""
-    return tests, outcome.notebook, note
+    judged = judge_notebook(name=name, authority=files.source[name], release=files.release[name],
+                            submitted=submitted, limits=limits, seed=seed)
+    note = f"{name}: {judged.outcome.stopped}" if judged.outcome.stopped else ""
+    return judged.tests, judged.outcome.notebook, note
 
 
 def grade_submission(

@@ -37,7 +37,7 @@ from . import cells as cell_kinds
 from . import warm
 from .errors import UsageError
 from .exchange import MIME
-from .outcomes import CellRun, CellStatus, NotebookRun
+from .outcomes import CellRun, NotebookRun
 from .sandbox import Sandbox
 from .settings import MiB, Limits
 from .trusted import KernelCall, KernelStopped, TrustedInterpreter, prelude
