@@ -1,0 +1,100 @@
+"""Tests judged in the grader: what reaches the student's kernel, what comes back, and the per-run seed.
+
+Real kernels in the real sandbox, graded through the Python API (`grade_submission`) on the toy assignment.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell
+
+from conftest import FAST_LIMITS
+from notebooks import TOY_NOTEBOOK, with_answer
+from autograder.course import Course
+from autograder.grade import AssignmentFiles, Graded, grade_submission
+from autograder.settings import Limits
+
+LIMITS = Limits.from_pairs([*FAST_LIMITS, "start=cold"])
+# A cell the student adds at the end: it prints what the kernel holds, for the test to inspect.
+SPY = "print(repr(sorted(name for name in globals() if name.startswith('_') and not name.startswith('__'))))\n" \
+      "print(repr(_pairs))"
+
+
+def _grade(toy: Course, notebook: nbformat.NotebookNode, tmp_path: Path, seed: int | None = None) -> Graded:
+    path = tmp_path / TOY_NOTEBOOK
+    nbformat.write(notebook, path)
+    return grade_submission(files=AssignmentFiles.load(toy, "toy"), submission=path, limits=LIMITS, seed=seed)
+
+
+def _solution(toy: Course) -> nbformat.NotebookNode:
+    return nbformat.read(toy.solutions / "toy" / TOY_NOTEBOOK, as_version=4)
+
+
+def _spied(toy: Course) -> nbformat.NotebookNode:
+    notebook = _solution(toy)
+    notebook.cells.append(new_code_cell(SPY))
+    return notebook
+
+
+def _spy_output(graded: Graded) -> tuple[list[str], list[tuple[int, int]]]:
+    cell = graded.executed[TOY_NOTEBOOK].cells[-1]
+    names, pairs = "".join(output.get("text", "") for output in cell.outputs).splitlines()
+    return ast.literal_eval(names), ast.literal_eval(pairs)
+
+
+@pytest.fixture(scope="module")
+def spied_runs(toy_course: Course, tmp_path_factory: pytest.TempPathFactory) -> list[Graded]:
+    """The solution with a spying cell, graded three times: seeds 5, 5 and a fresh one."""
+    return [_grade(toy_course, _spied(toy_course), tmp_path_factory.mktemp("spy"), seed=seed)
+            for seed in (5, 5, None)]
+
+
+def test_only_the_blocks_inputs_and_outputs_reach_the_kernel(spied_runs: list[Graded]) -> None:
+    graded = spied_runs[0]
+    assert graded.result.score == graded.result.max_score == 7
+    names, _ = _spy_output(graded)
+    # The blocks' inputs and results are there; the grader's own names (_rng, the loops' _a/_b/_sum,
+    # _xs/_mean) never were.
+    assert {"_pairs", "_sums", "_lists", "_means", "_words", "_shouts", "_got"} <= set(names)
+    assert not {"_rng", "_a", "_b", "_sum", "_xs", "_mean", "_word"} & set(names), names
+
+
+def test_the_seed_is_recorded_and_repeats_a_run(spied_runs: list[Graded]) -> None:
+    first, again, fresh = spied_runs
+    assert first.result.seed == again.result.seed == 5 and fresh.result.seed not in (None, 5)
+    assert _spy_output(first)[1] == _spy_output(again)[1]
+    assert _spy_output(first)[1] != _spy_output(fresh)[1]
+
+
+def test_values_that_are_not_data_fail_with_a_clear_message(toy_course: Course, tmp_path: Path) -> None:
+    notebook = with_answer(_solution(toy_course), "add", "def add(a, b):\n    return lambda: a + b\n")
+    tests = {t.name: t for t in _grade(toy_course, notebook, tmp_path).result.tests}
+    assert tests["test_add"].status == "fail"
+    assert tests["test_add"].message.startswith(
+        "AssertionError: _got is an object of type builtins.function, which the grader cannot read")
+    assert tests["test_add_hidden"].status == "fail" and "_sums is an object of type builtins.list" in \
+        tests["test_add_hidden"].message
+    assert tests["test_mean"].status == "pass"
+
+
+def test_errors_in_a_block_point_at_the_students_line(toy_course: Course, tmp_path: Path) -> None:
+    notebook = with_answer(_solution(toy_course), "mean", "def mean(xs):\n    total = sum(xs)\n    return total / 0\n")
+    tests = {t.name: t for t in _grade(toy_course, notebook, tmp_path).result.tests}
+    for name in ("test_mean", "test_mean_hidden"):
+        assert tests[name].status == "fail"
+        assert tests[name].message.startswith("ZeroDivisionError: ")
+        assert tests[name].message.endswith("division by zero (in cell 'mean', line 3: return total / 0)")
+
+
+def test_what_a_test_prints_is_kept_and_hidden_blocks_print_nothing(toy_course: Course, tmp_path: Path) -> None:
+    notebook = with_answer(_solution(toy_course), "add",
+                           "def add(a, b):\n    print('adding', a, b)\n    return a + b\n")
+    graded = _grade(toy_course, notebook, tmp_path)
+    assert graded.result.score == 7
+    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in graded.executed[TOY_NOTEBOOK].cells}
+    assert [o["text"] for o in cells["test_add"].outputs] == ["adding 1 2\n"]
+    assert cells["test_add_hidden"].outputs == []
