@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from conftest import REPO
-from notebooks import TOY_NOTEBOOK
+from notebooks import TOY_NOTEBOOK, toy_source
 from assignments import kata, visible
 from autograder import cells
 from autograder.course import Course
@@ -140,6 +140,15 @@ def test_an_unreadable_notebook_in_the_folder_is_skipped(tmp_path: Path, monkeyp
 TOY_WRONG_MEAN = "def mean(xs):\n    return sum(xs) // len(xs)"  # right on the visible example only
 
 
+def _toy_namespace_with_wrong_mean() -> dict[str, Any]:
+    """The toy's setup cell (its imports), then the wrong answer."""
+    setup = next(c for c in toy_source().cells if cells.grade_id(c) == "setup")
+    namespace: dict[str, Any] = {"__name__": "__main__"}
+    exec(setup.source, namespace)  # noqa: S102
+    exec(TOY_WRONG_MEAN, namespace)  # noqa: S102
+    return namespace
+
+
 def test_hidden_tests_never_run_even_from_a_source_copy(toy_course: Course, tmp_path: Path) -> None:
     """A notebook that still holds hidden blocks (a stray copy of the source) has them cut before running."""
     student = tmp_path / "student"
@@ -148,16 +157,14 @@ def test_hidden_tests_never_run_even_from_a_source_copy(toy_course: Course, tmp_
     found = kata.Exercise("mean", cwd=student, release=tmp_path / "none").locate()
     assert found is not None and [t.name for t in found.tests] == ["test_mean"]
     assert all("HIDDEN" not in t.code and "isclose" not in t.code for t in found.tests)
-    namespace: dict[str, Any] = {}
-    exec(TOY_WRONG_MEAN, namespace)  # noqa: S102
+    namespace = _toy_namespace_with_wrong_mean()
     verdict = kata.Exercise("mean", cwd=student, release=tmp_path / "none").verdict(namespace)
     assert verdict.passed, verdict.text()  # the hidden test (a longer list) would have failed it
 
 
 def test_source_and_solutions_are_never_read(toy_course: Course, tmp_path: Path) -> None:
     forbidden = [str(toy_course.source.resolve()), str(toy_course.solutions.resolve())]
-    namespace: dict[str, Any] = {}
-    exec(TOY_WRONG_MEAN, namespace)  # noqa: S102
+    namespace = _toy_namespace_with_wrong_mean()
     opened = _recording()
     try:
         # Run from the instructor's folders themselves: both are refused, and release/ is used instead.
