@@ -1,9 +1,10 @@
 """Grading many submissions of one assignment in an nbgrader course directory, in parallel.
 
 Workers grade (each kernel in its own sandbox) and write their own submission's
-files; the parent alone writes the gradebook. The workers are a local process
-pool by default, or a Dask cluster's (`backends`): the same `grade_job` runs on
-either and the parent records its results the same way.
+files; the parent alone writes the gradebook. The workers are threads of this
+process by default, sharing one warm-start template, or a Dask cluster's
+(`backends`): the same `grade_job` runs on either and the parent records its
+results the same way.
 
 A submission is finished when its `grading.json` marker exists, holding a
 fingerprint of the submitted files and the tests; it appears with the rest of
@@ -31,7 +32,7 @@ from nbformat import NotebookNode
 from nbgrader.coursedir import CourseDirectory
 from tqdm import tqdm
 
-from . import feedback, gradebook
+from . import feedback, gradebook, preload, warm
 from .backends import Lost, open_backend
 from .build import load_nbgrader_config
 from .course import Course
@@ -191,7 +192,7 @@ def autograde(
 ) -> list[Graded]:
     """Grade submitted/*/ASSIGNMENT into autograded/, feedback/ and the gradebook; return every result.
 
-    `jobs` local processes grade side by side, or, when `scheduler` names a Dask scheduler
+    `jobs` threads of this process grade side by side, or, when `scheduler` names a Dask scheduler
     (tcp://HOST:PORT), that cluster's workers do, each submission holding `resources` of its worker.
     """
     if resources and not scheduler:
@@ -227,6 +228,9 @@ def autograde(
     bar = tqdm(total=len(todo), desc=f"grading {assignment_id}", unit="submission", file=sys.stderr,
                disable=not progress or not todo)
     if todo:
+        if not scheduler:
+            # Local workers are threads of this process: they share one template.
+            warm.prestart(limits, preload.for_notebooks(course.source / assignment_id))
         for job in todo:
             sweep(job)  # what a killed batch's workers left
         with contextlib.closing(open_backend(scheduler=scheduler, jobs=jobs, resources=resources)) as backend:

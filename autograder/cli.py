@@ -110,11 +110,18 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_autograde(args: argparse.Namespace) -> int:
+    limits = _limits(args.limit)
+    if not args.scheduler:
+        from .preload import for_notebooks
+        from .warm import prestart
+
+        # The kernels' template imports torch while this process imports the grader.
+        prestart(limits, for_notebooks(Path(args.course) / "source" / args.assignment))
     from .batch import autograde, summary
 
     graded = autograde(course_root=Path(args.course), assignment_id=args.assignment, jobs=args.jobs,
                        scheduler=args.scheduler, resources=_resources(args.worker_resource),
-                       limits=_limits(args.limit), progress=not args.quiet)
+                       limits=limits, progress=not args.quiet)
     print(summary(graded))
     return 0
 
@@ -171,7 +178,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--course", default=".", help="the nbgrader course directory (default: here)")
     p.add_argument("--jobs", type=int, default=default_jobs(), help="submissions graded at once (default: cores)")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
-                   help="grade on this Dask scheduler's workers instead of local processes (--jobs is then unused; "
+                   help="grade on this Dask scheduler's workers instead of local threads (--jobs is then unused; "
                         "workers need the grader installed and the course directory at the same path)")
     p.add_argument("--worker-resource", action="append", metavar="NAME=AMOUNT",
                    help="Dask worker resource each submission holds while graded, e.g. GPU=1 "

@@ -21,12 +21,11 @@ Where the template cannot start, grading falls back to cold starts.
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import importlib
-import importlib.util
 import json
 import os
-import pkgutil
 import select
 import shutil
 import signal
@@ -42,22 +41,13 @@ from typing import Any
 
 from jupyter_client.provisioning import LocalProvisioner
 
-from . import isolate, zygote
+from . import isolate, preload, zygote
 from .errors import AutograderError
 from .sandbox import HOME, NOBODY, Cgroups, Sandbox, _is_root, jail_command, kernel_environment, readonly_paths
 from .settings import MiB, Limits
 
-# What the course's notebooks import, and what ipykernel needs to start. A package missing here is
-# simply imported by the kernel that needs it, as in a cold start.
-PRELOAD = [
-    "numpy", "torch", "torch.nn", "torch.nn.functional", "torch.optim", "torch.utils.data", "torch._dynamo",
-    "matplotlib", "matplotlib.pyplot", "sklearn", "sklearn.datasets", "sklearn.model_selection",
-    "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "jupyter_client.session",
-    # ...and what IPKernelApp.initialize imports on its own (debugpy alone is a tenth of a second).
-    "ipykernel.debugger", "IPython.core.debugger", "IPython.core.completerlib", "IPython.core.oinspect",
-    "IPython.extensions.storemagic", "sqlite3", "pdb", "tornado.gen", "tornado.queues", "tornado.platform.asyncio",
-]
 LICENCE = "licence"  # the uncovered proc of the template's namespace, in its runtime folder
+SOCKET_POLL_S = 0.002  # how often a forked kernel's sockets are looked for while it starts
 
 
 class WarmStartUnavailable(AutograderError):
@@ -69,12 +59,8 @@ class ForkFailed(AutograderError):
 
 
 def preload_modules() -> list[str]:
-    """PRELOAD, then the course's `assignments` package and every module in it."""
-    modules = list(PRELOAD) + ["assignments"]
-    spec = importlib.util.find_spec("assignments")  # found, not imported: the grader needs no torch
-    locations = list(spec.submodule_search_locations or []) if spec is not None else []
-    modules += [f"assignments.{info.name}" for info in pkgutil.iter_modules(locations)]
-    return modules
+    """What a template imports when nobody said which notebooks it serves: all the course may use."""
+    return preload.everything()
 
 
 def _peer_pid(conn: socket.socket) -> int:
@@ -160,13 +146,16 @@ class ForkedKernel:
 class Zygote:
     """One running template: its jail process, its runtime folder, and the control connection to it."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, modules: list[str] | None = None) -> None:
+        """A template for kernels like `limits`', importing `modules` (by default `preload_modules()`)."""
         if not _is_root() or not Cgroups.available():
             raise WarmStartUnavailable("warm starts need root and cgroup v1 memory and pids controllers")
         if not hasattr(os, "pidfd_open") or shutil.which("nsenter") is None:
             raise WarmStartUnavailable("warm starts need pidfd_open (Linux 5.3+) and nsenter")
         self.limits = limits
+        self.modules = preload_modules() if modules is None else modules
         self.lock = threading.Lock()
+        self.closed = threading.Event()
         # Bound read-write into the template's jail; each fork hides all of it but its own kernel's folder.
         self.runtime = Path(tempfile.mkdtemp(prefix="katas-template-"))
         self.log = tempfile.TemporaryFile(prefix="katas-template-log-")
@@ -192,7 +181,7 @@ class Zygote:
         self.server.listen(16)
         config = {
             "control": str(self.control_path), "runtime": str(runtime), "home": HOME,
-            "uid": NOBODY, "gid": NOBODY, "preload": preload_modules(),
+            "uid": NOBODY, "gid": NOBODY, "preload": self.modules,
             # The forks cover /tmp and home with fresh tmpfs; what the jail binds below them must come back.
             "keep": [str(p) for p in readonly_paths() if Path("/tmp") in p.parents or Path(HOME) in p.parents],
             "launcher": str(Path(importlib.import_module("ipykernel_launcher").__file__ or "ipykernel_launcher.py")),
@@ -200,7 +189,7 @@ class Zygote:
         command = jail_command(self.limits, writable=runtime) + [
             sys.executable, str(scripts / "zygote.py"), json.dumps(config),
         ]
-        self.process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log)
+        self.process = self._spawn(command)
         deadline = time.monotonic() + self.limits.startup_timeout_s
         self.control = self._accept(deadline)
         self.host_pid = _peer_pid(self.control)
@@ -221,6 +210,31 @@ class Zygote:
             # locks could be held forever. Threads come from `threads` above 1; cold starts then.
             raise WarmStartUnavailable(f"the template runs {ready['threads']} threads after its imports")
         self.ready = ready
+
+    def _spawn(self, command: list[str]) -> subprocess.Popen[bytes]:
+        """Start the template's jail from a thread that lives as long as the template.
+
+        bubblewrap's --die-with-parent fires when the *thread* that started it ends, not the process:
+        started from a grading thread (or the one that starts the template early), the template would
+        die with that thread.
+        """
+        started: list[subprocess.Popen[bytes] | BaseException] = []
+        ready = threading.Event()
+
+        def keep() -> None:
+            try:
+                started.append(subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=self.log, stderr=self.log))
+            except BaseException as error:  # noqa: BLE001 - raised again in the caller's thread
+                started.append(error)
+            ready.set()
+            self.closed.wait()
+
+        threading.Thread(target=keep, name="template-keeper", daemon=True).start()
+        ready.wait()
+        if isinstance(started[0], BaseException):
+            self.closed.set()
+            raise started[0]
+        return started[0]
 
     def _accept(self, deadline: float) -> socket.socket:
         while True:
@@ -282,6 +296,7 @@ class Zygote:
                 pass
         self.log.close()
         shutil.rmtree(self.runtime, ignore_errors=True)
+        self.closed.set()
 
 
 class WarmProvisioner(LocalProvisioner):  # type: ignore[misc]
@@ -296,19 +311,39 @@ class WarmProvisioner(LocalProvisioner):  # type: ignore[misc]
         self.pid = self.process.pid
         self.pgid = None  # signals go to the waiter alone; the kernel gets interrupts as messages
         self.cwd = HOME
+        await self._sockets_bound(time.monotonic() + self.sandbox.limits.startup_timeout_s)
         return self.connection_info
+
+    async def _sockets_bound(self, deadline: float) -> None:
+        """Return once the kernel has bound its sockets, has stopped, or `deadline` has passed.
+
+        A client that connects to an ipc socket before it is bound tries again only after ZeroMQ's
+        reconnect interval (0.1 s), which every forked kernel, ready in a few hundredths, would wait out.
+        """
+        info = self.connection_info
+        paths = [f"{info['ip']}-{info[f'{channel}_port']}" for channel in ("shell", "iopub", "stdin", "control", "hb")]
+        while not all(os.path.exists(path) for path in paths):
+            if self.process.poll() is not None or time.monotonic() >= deadline:
+                return  # the kernel manager's own start-up checks report it
+            await asyncio.sleep(SOCKET_POLL_S)
 
 
 _templates: dict[tuple[tuple[str, str], ...], Zygote] = {}
 _unavailable: dict[tuple[tuple[str, str], ...], str] = {}
 _discards: dict[tuple[tuple[str, str], ...], int] = {}
+_modules: dict[tuple[tuple[str, str], ...], list[str]] = {}  # what `prestart` said the kernels will import
 DISCARDS_BEFORE_COLD = 3
 _registry_lock = threading.Lock()
 
 
+def _key(limits: Limits) -> tuple[tuple[str, str], ...]:
+    """Kernels with the same environment can be forked from the same template."""
+    return tuple(sorted(kernel_environment(limits).items()))
+
+
 def template_for(limits: Limits) -> Zygote | None:
     """This process's running template for kernels like `limits`' (started on first use); None: start cold."""
-    key = tuple(sorted(kernel_environment(limits).items()))
+    key = _key(limits)
     with _registry_lock:
         template = _templates.get(key)
         if template is not None and template.alive():
@@ -319,7 +354,7 @@ def template_for(limits: Limits) -> Zygote | None:
         if key in _unavailable:
             return None
         try:
-            template = Zygote(limits)
+            template = Zygote(limits, _modules.get(key))
         except (WarmStartUnavailable, OSError, subprocess.SubprocessError) as error:
             _unavailable[key] = str(error)
             if _is_root():  # without root, cold starts are simply how kernels start
@@ -327,6 +362,23 @@ def template_for(limits: Limits) -> Zygote | None:
             return None
         _templates[key] = template
         return template
+
+
+def prestart(limits: Limits, modules: list[str] | None = None) -> None:
+    """Start this process's template for `limits` in the background, if kernels like these start warm.
+
+    The template takes seconds to import what it preloads; started before the grader's own imports
+    and planning, it is ready about when the first kernel is wanted. A kernel wanted earlier waits
+    for it in `template_for`, and never starts a second one. `modules`: what the kernels' notebooks
+    import (`preload.for_assignment`), which this process's templates for `limits` then preload,
+    this one and any that replaces it; the first caller to say decides.
+    """
+    if limits.start != "warm":
+        return
+    if modules is not None:
+        with _registry_lock:
+            _modules.setdefault(_key(limits), modules)
+    threading.Thread(target=template_for, args=(limits,), name="template-prestart", daemon=True).start()
 
 
 def discard(template: Zygote) -> None:
@@ -347,7 +399,9 @@ def discard(template: Zygote) -> None:
 
 @atexit.register
 def _stop_all() -> None:
+    """Stop every template of this process, and forget what `prestart` said they preload."""
     with _registry_lock:
         for template in _templates.values():
             template.close()
         _templates.clear()
+        _modules.clear()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +21,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from conftest import FAST_LIMITS, REPO, by_name, grade, sandbox_leftovers
 from notebooks import TOY_NOTEBOOK
-from autograder import warm
+from autograder import preload, warm
 from autograder.course import Course
 from autograder.run import NotebookRun, run_notebook
 from autograder.sandbox import Cgroups
@@ -124,6 +126,49 @@ def test_successive_submissions_see_nothing_of_each_other() -> None:
     draws = [json.loads(first[1]), json.loads(second[1]), json.loads(third[0])]
     for generator, values in zip(("random", "numpy", "torch"), zip(*draws)):
         assert len(set(values)) == 3, f"{generator} drew the same numbers in different submissions: {values}"
+
+
+def test_submissions_graded_at_once_by_threads_see_nothing_of_each_other() -> None:
+    """A batch's workers are threads sharing one template: two kernels alive at once are still strangers."""
+    outcomes: dict[str, list[str]] = {}
+
+    def grade_one(name: str, cells: list[str]) -> None:
+        outcomes[name] = run(cells, WARM)[1]
+
+    # The first leaves its marks and stays alive while the second, started once they are made, looks.
+    first = threading.Thread(target=grade_one, args=("first", [LEAVE_MARKS, "import time\ntime.sleep(6)", DRAW]))
+    first.start()
+    deadline = time.monotonic() + 120
+    while not warm._templates and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(2)
+    second = threading.Thread(target=grade_one, args=("second", [FIND_MARKS, DRAW]))
+    second.start()
+    first.join()
+    second.join()
+    assert len(warm._templates) == 1, "both kernels should be forks of one template"
+    assert outcomes["second"][0].strip() == "[]", f"the second kernel found the first's marks: {outcomes['second'][0]}"
+    assert json.loads(outcomes["first"][2]) != json.loads(outcomes["second"][1])
+
+
+def test_a_template_outlives_the_thread_that_started_it() -> None:
+    """bubblewrap's parent-death signal follows the thread that started it; the template must not."""
+    warm.prestart(WARM)
+    template = warm.template_for(WARM)  # waits for the one the prestart thread is starting
+    assert template is not None
+    deadline = time.monotonic() + 10
+    while any(t.name == "template-prestart" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    assert template.alive(), "the template died with the thread that started it"
+    run(["1 + 1"], WARM)
+    assert template_pid() == template.host_pid
+
+
+def test_prestart_preloads_what_the_notebooks_import() -> None:
+    warm.prestart(WARM, preload.for_code(["import numpy"]))
+    _, printed = run(["import sys\nprint('numpy' in sys.modules, 'torch' in sys.modules)"], WARM)
+    assert printed[0].split() == ["True", "False"], "the template should import numpy, and not torch"
 
 
 def facts(limits: Limits) -> dict:

@@ -1,4 +1,4 @@
-"""Where a batch's submissions are graded: the embedded local process pool, or a Dask cluster.
+"""Where a batch's submissions are graded: threads of this process, or a Dask cluster.
 
 A backend runs one picklable function over many items and yields each item as
 it finishes, with the function's return value, or `Lost` when the process
@@ -33,12 +33,12 @@ class Backend(Protocol):
         ...
 
     def close(self) -> None:
-        """Give back what the backend holds (processes, a connection); running items are not waited for."""
+        """Give back what the backend holds (a connection); running items are not waited for."""
         ...
 
 
 def open_backend(*, scheduler: str | None, jobs: int, resources: dict[str, float] | None = None) -> Backend:
-    """The Dask cluster at `scheduler` when one is named, else a local pool of `jobs` processes.
+    """The Dask cluster at `scheduler` when one is named, else a local pool of `jobs` threads.
 
     `resources` (Dask worker resources each item holds, e.g. {"GPU": 1}) apply to a cluster only.
     """

@@ -1,20 +1,27 @@
-"""The default backend: a pool of local processes, one item each at a time; no service to run."""
+"""The default backend: threads of this process, one item each at a time; no service to run.
+
+Threads, not processes: grading an item is mostly waiting on its kernel, which
+runs in a sandboxed process of its own, so the grading code itself needs little
+CPU. Threads share this process's imports and its warm-start template (`warm`):
+each spawned worker process used to pay for both again, seconds per batch. The
+grading code is thread-safe, as it must be anyway for a Dask worker with
+several threads.
+
+No item can be `Lost` here: a thread does not die alone, and a grading process
+that dies takes the whole batch with it, which a rerun resumes.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
-from multiprocessing import get_context
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from typing import Any, TypeVar
-
-from . import Lost
 
 T = TypeVar("T")
 
 
 class LocalBackend:
-    """`workers` spawned processes on this machine."""
+    """`workers` threads of this process."""
 
     def __init__(self, workers: int) -> None:
         self.workers = max(1, workers)
@@ -22,17 +29,14 @@ class LocalBackend:
     def map_unordered(
         self, fn: Callable[..., Any], items: Sequence[T], shared: tuple[object, ...]
     ) -> Iterator[tuple[T, Any]]:
-        # A fresh pool per call: once one of its processes dies, a pool is broken for good, and every
-        # item still in it fails with it; the caller runs those again in a new one.
-        # "spawn", not "fork": the parent holds a gradebook connection and threads of its own.
-        with ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn")) as pool:
+        pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="grade")
+        try:
             futures: dict[Future[Any], T] = {pool.submit(fn, item, *shared): item for item in items}
             for future in as_completed(futures):
-                item = futures[future]
-                try:
-                    yield item, future.result()
-                except BrokenProcessPool as error:
-                    yield item, Lost(f"a grading process died ({error})")
+                yield futures[future], future.result()
+        finally:
+            # An interrupted batch: items not started are dropped; running ones end with their kernels.
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
         pass  # each call's pool is shut down when the call ends
