@@ -67,6 +67,10 @@ class Submission:
 class Timing:
     total_s: float = 0.0
     per_submission: list[float] = field(default_factory=list)
+    per_assignment: dict[str, float] = field(default_factory=dict)  # wall seconds of each assignment's command
+
+    def breakdown(self) -> str:
+        return ", ".join(f"{assignment} {seconds:.1f} s" for assignment, seconds in self.per_assignment.items())
 
 
 def with_answer(notebook: nbformat.NotebookNode, cell_id: str, code: str) -> nbformat.NotebookNode:
@@ -146,6 +150,7 @@ def run_nbgrader(root: Path, count: int) -> Timing:
         process.wait()
         ended = time.monotonic()
         timing.total_s += ended - started
+        timing.per_assignment[assignment] = ended - started
         timing.per_submission += [b - a for a, b in zip(starts, [*starts[1:], ended])]
     if len(timing.per_submission) < count - 2 * len(ASSIGNMENTS):
         print(f"note: nbgrader logged {len(timing.per_submission)} of {count} submissions", file=sys.stderr)
@@ -158,7 +163,8 @@ def run_autograder(root: Path, jobs: int, extra: list[str]) -> Timing:
         started = time.monotonic()
         done = subprocess.run([str(BIN / "autograder"), "autograde", assignment, "--course", str(root),
                                "--jobs", str(jobs), "--quiet", *extra], cwd=root, capture_output=True, text=True)
-        timing.total_s += time.monotonic() - started
+        timing.per_assignment[assignment] = time.monotonic() - started
+        timing.total_s += timing.per_assignment[assignment]
         if done.returncode != 0:
             raise SystemExit(f"autograder autograde failed:\n{done.stderr[-3000:]}")
         for results in sorted((root / "autograded").glob(f"*/{assignment}/results.json")):
@@ -234,6 +240,14 @@ def gradebook_scores(root: Path) -> dict[tuple[str, str], dict[str, float]]:
     return scores
 
 
+def load_average() -> str:
+    """The machine's 1, 5 and 15 minute load averages: other work on the CPU shows here."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -261,11 +275,12 @@ def main() -> int:
         print(f"cpu: {os.cpu_count()} cores, autograder jobs: {args.jobs}; nbgrader grades one at a time", flush=True)
 
         extra = [arg for pair in args.limit for arg in ("--limit", pair)]
+        print(f"load average before: {load_average()}", flush=True)
         graded = run_autograder(ours, args.jobs, extra)
-        print(f"autograder autograde: {graded.total_s:.1f} s in all, median {median(graded.per_submission):.2f} s "
-              "per submission (inside its worker)", flush=True)
+        print(f"autograder autograde: {graded.total_s:.1f} s in all ({graded.breakdown()}), median "
+              f"{median(graded.per_submission):.2f} s per submission (inside its worker)", flush=True)
         reference = run_nbgrader(theirs, len(batch))
-        print(f"nbgrader autograde:   {reference.total_s:.1f} s in all, median "
+        print(f"nbgrader autograde:   {reference.total_s:.1f} s in all ({reference.breakdown()}), median "
               f"{median(reference.per_submission):.2f} s per submission", flush=True)
         floor_dir = scratch / "floor"
         floor_dir.mkdir()
@@ -279,6 +294,11 @@ def main() -> int:
                   or (item.student, item.assignment) not in ours_scores]
         print(f"scores on honest submissions: {len(honest) - len(differ)} of {len(honest)} identical"
               + (f"; differ: {', '.join(differ)}" if differ else ""))
+        print(f"load average after: {load_average()}")
+        print("speedup_vs_nbgrader is nbgrader's wall time over the autograder's: one `autograde` command per "
+              "assignment each, the whole command timed (start-up, imports and the gradebook included), run back "
+              "to back on this machine; overhead_vs_floor is their median seconds per submission, the "
+              "autograder's over the floor's")
         print(f"speedup_vs_nbgrader: {reference.total_s / graded.total_s:.2f}")
         print(f"overhead_vs_floor: {median(graded.per_submission) / median(floor.per_submission):.2f}")
         return 1 if differ else 0
