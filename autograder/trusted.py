@@ -13,6 +13,12 @@ read-only cell) are fetched from the kernel as data before the test runs;
 names the course's read-only cells import (`torch`, `checks`, `nn`...) are
 imported here, the grader's own copies. Blocks get the grader's values of the
 names they read, pickled; names that came from the kernel stay there.
+
+Several submissions may be graded by threads of one process (a Dask worker):
+their tests then share torch's and NumPy's global random generators. So the
+grader's part of a test runs holding a process-wide lock, with its own
+notebook's generator states put back in place; the lock is let go, and the
+states put aside, while a block runs in the kernel.
 """
 
 from __future__ import annotations
@@ -21,11 +27,15 @@ import ast
 import builtins
 import contextlib
 import io
+import random
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
+import numpy as np
+import torch
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
@@ -37,6 +47,8 @@ from .exchange import block_request, fetch_request, unpack
 from .outcomes import CellRun
 
 BUILTIN_NAMES = frozenset(dir(builtins))
+# The grader's parts of tests run one at a time in a process: they share its global state.
+JUDGE_LOCK = threading.RLock()
 
 
 @dataclass
@@ -100,10 +112,17 @@ class TrustedInterpreter:
         self.namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": own_builtins}
         self.from_kernel: dict[str, Any] = {}  # name -> the value fetched for it (identity tells it is unchanged)
         self.prelude_error: BaseException | None = None
-        try:
-            exec(compile(imports, "<imports>", "exec"), self.namespace)
-        except Exception as error:  # reported by every test: the course's imports are broken here
-            self.prelude_error = error
+        with JUDGE_LOCK:
+            saved = _random_states()
+            torch.manual_seed(seed)
+            random.seed(seed)
+            np.random.seed(seed)
+            self.random_states = _random_states()  # this notebook's own, while another's tests run
+            _restore_random_states(saved)
+            try:
+                exec(compile(imports, "<imports>", "exec"), self.namespace)
+            except Exception as error:  # reported by every test: the course's imports are broken here
+                self.prelude_error = error
 
     def _print(self, *args: Any, **kwargs: Any) -> None:
         kwargs["file"] = self.stdout
@@ -123,7 +142,8 @@ class TrustedInterpreter:
         """Run one test cell; the verdict is whether the grader's part raised, never the kernel's say-so."""
         self.stdout = io.StringIO()
         outputs: list[NotebookNode] = []
-        with self._seeded():
+        kernel = self._letting_go(kernel)
+        with self._turn(), self._seeded():
             try:
                 if self.prelude_error is not None:
                     raise self.prelude_error
@@ -147,6 +167,30 @@ class TrustedInterpreter:
         if run.status == "error":
             outputs.append(new_output("error", ename=run.ename, evalue=run.evalue, traceback=[]))
         return TestRun(run=run, outputs=outputs)
+
+    @contextlib.contextmanager
+    def _turn(self) -> Iterator[None]:
+        """This notebook's turn at the process's global state: the lock, and its own random generators."""
+        with JUDGE_LOCK:
+            saved = _random_states()
+            _restore_random_states(self.random_states)
+            try:
+                yield
+            finally:
+                self.random_states = _random_states()
+                _restore_random_states(saved)
+
+    def _letting_go(self, kernel: Kernel) -> Kernel:
+        """`kernel`, giving up the turn while the kernel works (other notebooks' tests may run meanwhile)."""
+        def call(code: str) -> KernelCall:
+            self.random_states = _random_states()
+            JUDGE_LOCK.release()
+            try:
+                return kernel(code)
+            finally:
+                JUDGE_LOCK.acquire()
+                _restore_random_states(self.random_states)
+        return call
 
     @contextlib.contextmanager
     def _seeded(self) -> Iterator[None]:
@@ -191,3 +235,14 @@ class TrustedInterpreter:
             raise AssertionError("the grader got nothing back from your code for this test: does your code change "
                                  "how the notebook runs (hooks, transformers, exit handlers)?")
         self._bind(unpack(call.bundle, sorted(block.writes)))
+
+
+def _random_states() -> tuple[Any, ...]:
+    return torch.get_rng_state(), random.getstate(), np.random.get_state()
+
+
+def _restore_random_states(states: tuple[Any, ...]) -> None:
+    torch_state, python_state, numpy_state = states
+    torch.set_rng_state(torch_state)
+    random.setstate(python_state)
+    np.random.set_state(numpy_state)

@@ -6,6 +6,7 @@ Real kernels in the real sandbox, graded through the Python API (`grade_submissi
 from __future__ import annotations
 
 import ast
+import threading
 from pathlib import Path
 
 import nbformat
@@ -16,7 +17,9 @@ from conftest import FAST_LIMITS
 from notebooks import TOY_NOTEBOOK, with_answer
 from autograder.course import Course
 from autograder.grade import AssignmentFiles, Graded, grade_submission
+from autograder.outcomes import CellRun
 from autograder.settings import Limits
+from autograder.trusted import KernelCall, TrustedInterpreter
 
 LIMITS = Limits.from_pairs([*FAST_LIMITS, "start=cold"])
 # A cell the student adds at the end: it prints what the kernel holds, for the test to inspect.
@@ -98,3 +101,40 @@ def test_what_a_test_prints_is_kept_and_hidden_blocks_print_nothing(toy_course: 
     cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in graded.executed[TOY_NOTEBOOK].cells}
     assert [o["text"] for o in cells["test_add"].outputs] == ["adding 1 2\n"]
     assert cells["test_add_hidden"].outputs == []
+
+
+def test_tests_graded_side_by_side_keep_their_own_random_generators() -> None:
+    """Threads of one process (a Dask worker) grade notebooks side by side: while one test's block runs in its
+    kernel, another notebook's test reseeds torch and is itself waiting on its kernel when the first one goes
+    on; the first test's generator must not notice."""
+    imports = "import torch\nfrom assignments import checks"
+    test = "torch.manual_seed(7)\nwith checks.student():\n    pass\n_x = torch.rand(3).tolist()\n"
+    other_waits, first_done = threading.Event(), threading.Event()
+
+    def idle_kernel(code: str) -> KernelCall:  # a block that hands back nothing the test reads
+        return KernelCall(run=CellRun("ok"), bundle={})
+
+    def other_kernel(code: str) -> KernelCall:  # the other notebook's block: still running when the first resumes
+        other_waits.set()
+        first_done.wait(timeout=30)
+        return idle_kernel(code)
+
+    other = TrustedInterpreter(imports=imports, seed=2)
+    other_test = threading.Thread(target=other.run_test, kwargs={
+        "source": "torch.manual_seed(99)\n_y = torch.rand(100)\nwith checks.student():\n    pass\n",
+        "kernel": other_kernel, "show_student_output": False})
+
+    def busy_kernel(code: str) -> KernelCall:  # while this block "runs", the other test reseeds and waits
+        other_test.start()
+        assert other_waits.wait(timeout=30), "the other notebook's test could not run while this block was away"
+        return idle_kernel(code)
+
+    side_by_side, alone = (TrustedInterpreter(imports=imports, seed=1) for _ in range(2))
+    try:
+        assert side_by_side.run_test(test, busy_kernel, show_student_output=False).run.status == "ok"
+    finally:
+        first_done.set()
+        other_test.join(timeout=30)
+    assert alone.run_test(test, idle_kernel, show_student_output=False).run.status == "ok"
+    assert "_y" in other.namespace
+    assert side_by_side.namespace["_x"] == alone.namespace["_x"]
