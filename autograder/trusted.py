@@ -222,8 +222,9 @@ class TrustedInterpreter:
             name: self.namespace[name] for name in sorted(block.reads)
             if self._owned(name) and not name.startswith("__") and not isinstance(self.namespace[name], ModuleType)
         }
+        wanted = sorted(block.writes & test.reads)  # what the grader's part reads; the rest stays in the kernel
         try:
-            code = block_request(block.code, inputs=inputs, outputs=sorted(block.writes))
+            code = block_request(block.code, inputs=inputs, outputs=wanted)
         except Exception as error:  # the test's own values: an authoring problem, shown to the instructor
             raise RuntimeError(f"the grader could not send {sorted(inputs)} to the student's kernel: {error}") from None
         call = kernel(code)
@@ -234,7 +235,9 @@ class TrustedInterpreter:
         if call.bundle is None:
             raise AssertionError("the grader got nothing back from your code for this test: does your code change "
                                  "how the notebook runs (hooks, transformers, exit handlers)?")
-        self._bind(unpack(call.bundle, sorted(block.writes)))
+        for name in block.writes:  # the kernel's value is the current one now, not an older one of the grader's
+            self.namespace.pop(name, None)
+        self._bind(unpack(call.bundle, wanted))
 
 
 def _random_states() -> tuple[Any, ...]:
