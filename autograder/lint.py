@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,10 @@ import nbformat
 from . import cells
 from .blocks import SplitError, global_names, split
 from .course import Course
+
+
+# Names IPython itself keeps rebinding in a kernel (input and output history).
+IPYTHON_NAMES = re.compile(r"_{1,3}|_i{1,3}|_i?\d+|_ih|_oh|_dh|In|Out")
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,11 @@ def judging_problems(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
         except SplitError as error:
             problems.append((label, f"cannot be split for grading: {error}"))
             continue
+        history = sorted({name for block in test.blocks for name in block.reads | block.writes
+                          if IPYTHON_NAMES.fullmatch(name)})
+        if history:
+            problems.append((label, f"a `checks.student()` block uses {', '.join(history)}, which IPython rebinds "
+                                    "after every cell in the kernel; choose another name"))
         outside = sorted(test.reads & code_names)
         if outside:
             problems.append((label, f"uses {', '.join(outside)} outside a `with checks.student():` block; put the "

@@ -222,6 +222,8 @@ class TrustedInterpreter:
             name: self.namespace[name] for name in sorted(block.reads)
             if self._owned(name) and not name.startswith("__") and not isinstance(self.namespace[name], ModuleType)
         }
+        for name in inputs:  # the kernel holds the grader's value now: whatever was fetched before is stale
+            self.from_kernel.pop(name, None)
         wanted = sorted(block.writes & test.reads)  # what the grader's part reads; the rest stays in the kernel
         try:
             code = block_request(block.code, inputs=inputs, outputs=wanted)

@@ -13,6 +13,7 @@ import shutil
 
 import nbformat
 import pytest
+from nbclient import NotebookClient
 
 from conftest import REPO, run_cli
 from wrong import WrongSolution, all_wrong
@@ -127,3 +128,17 @@ def test_course_has_at_least_thirty_exercises(course: Course) -> None:
         for c in nbformat.read(path, as_version=4).cells
     )
     assert total >= 30
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_source_passes_as_plain_nbgrader_runs_it(assignment: str, course: Course) -> None:
+    """nbgrader compatibility: the source notebooks (reference answers, hidden tests) run top to bottom in a plain
+    kernel, every test in the student's kernel, `checks.student()` doing nothing and `checks.seed(n)` giving n."""
+    for path in course.source_notebooks(assignment):
+        notebook = nbformat.read(path, as_version=4)
+        NotebookClient(notebook, kernel_name="python3", timeout=300, allow_errors=True,
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        errors = [(cells.grade_id(cell), output["ename"], output["evalue"])
+                  for cell in notebook.cells if cell.cell_type == "code"
+                  for output in cell.outputs if output["output_type"] == "error"]
+        assert not errors, f"{path.name}: {errors}"

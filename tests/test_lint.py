@@ -99,3 +99,12 @@ def test_tests_that_call_the_student_outside_a_block(scratch: Course) -> None:
         "the statements that call the student's code in one (the rest of the test runs in the grader, where only "
         "data from the student's kernel exists)",
     ], problems
+
+
+def test_blocks_using_ipython_history_names(scratch: Course) -> None:
+    notebook = toy_source()
+    by_id = {c.metadata["nbgrader"]["grade_id"]: c for c in notebook.cells}
+    by_id["test_add"].source = "for _i in range(2):\n    with checks.student():\n        _got = add(_i, _i)\n    assert _got == 2 * _i"
+    problems = _lint_with(scratch, notebook)
+    assert problems == ["source/toy/toy.ipynb: cell 4 ('test_add'): a `checks.student()` block uses _i, which "
+                        "IPython rebinds after every cell in the kernel; choose another name"], problems

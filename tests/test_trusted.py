@@ -19,6 +19,7 @@ from autograder.course import Course
 from autograder.grade import AssignmentFiles, Graded, grade_submission
 from autograder.outcomes import CellRun
 from autograder.settings import Limits
+from autograder.exchange import MIME
 from autograder.trusted import KernelCall, TrustedInterpreter
 
 LIMITS = Limits.from_pairs([*FAST_LIMITS, "start=cold"])
@@ -138,3 +139,36 @@ def test_tests_graded_side_by_side_keep_their_own_random_generators() -> None:
     assert alone.run_test(test, idle_kernel, show_student_output=False).run.status == "ok"
     assert "_y" in other.namespace
     assert side_by_side.namespace["_x"] == alone.namespace["_x"]
+
+
+class InProcessKernel:
+    """The kernel's half of the exchange, run by a real IPython shell in this process: for bookkeeping tests
+    that need no sandbox (the code it runs is the tests' own)."""
+
+    def __init__(self) -> None:
+        from IPython.core.interactiveshell import InteractiveShell
+
+        self.shell = InteractiveShell.instance()
+        self.shell.reset()
+        self.published: list[dict] = []
+        self.shell.display_pub.publish = lambda data, *args, **kwargs: self.published.append(data)
+
+    def __call__(self, code: str) -> KernelCall:
+        self.published.clear()
+        result = self.shell.run_cell(code, silent=True)
+        error = result.error_in_exec or result.error_before_exec
+        run = CellRun("ok") if error is None else CellRun("error", ename=type(error).__name__, evalue=str(error))
+        bundles = [data[MIME] for data in self.published if MIME in data]
+        return KernelCall(run=run, bundle=bundles[-1] if bundles else None)
+
+
+def test_values_the_grader_sends_are_the_ones_blocks_see() -> None:
+    """A name a block once handed back, then set by the grader to an equal small int, is still sent."""
+    kernel = InProcessKernel()
+    kernel.shell.run_cell("def ident(x):\n    return x\n")
+    interpreter = TrustedInterpreter(imports="from assignments import checks", seed=1)
+    test = ("with checks.student():\n    for _j in range(3):\n        pass\n"
+            "for _j in range(3):\n    with checks.student():\n        _echo = ident(_j)\n"
+            "    assert _echo == _j, f'ident({_j}) gave {_echo}'\n")
+    outcome = interpreter.run_test(test, kernel, show_student_output=False)
+    assert outcome.run.status == "ok", outcome.run.evalue
