@@ -23,7 +23,13 @@ REDACTED = "[hidden test code]"
 
 
 def hidden_lines(source: NotebookNode) -> list[str]:
-    """Every non-trivial line of the hidden tests, longest first (so redaction takes whole lines)."""
+    """Every non-trivial line of the hidden tests that the student's notebook does not show anyway (a hint may
+    quote `with torch.inference_mode():`), longest first (so redaction takes whole lines)."""
+    public = {
+        line.strip()
+        for cell in source.cells
+        for line in cells.SOLUTION_RE.sub("", cells.without_hidden(cell.source)).splitlines()
+    }
     lines = {
         line.strip()
         for cell in source.cells
@@ -31,7 +37,7 @@ def hidden_lines(source: NotebookNode) -> list[str]:
         for line in region.splitlines()
         if len(line.strip()) >= 6 and not line.strip().startswith("###")
     }
-    return sorted(lines, key=len, reverse=True)
+    return sorted(lines - public, key=len, reverse=True)
 
 
 def redact(text: str, secrets: list[str]) -> str:

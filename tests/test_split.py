@@ -178,3 +178,15 @@ def test_an_unreadable_value_fails_any_test_that_uses_it() -> None:
             use()
     with pytest.raises(AssertionError, match="should be a torch.Tensor, got _got is an object"):
         checks.check_close(value, torch.zeros(1))
+
+
+def test_only_hidden_lines_the_notebook_does_not_show_are_secret() -> None:
+    from notebooks import graded, notebook, readonly
+    from autograder.judge import hidden_lines
+
+    source = notebook([
+        readonly("with torch.no_grad():\n    print(model(x))", "demo"),
+        graded("### BEGIN HIDDEN TESTS\nwith torch.no_grad():\n    _want = reference(_x) * 42\n"
+               "### END HIDDEN TESTS", "test_hidden", 1),
+    ])
+    assert hidden_lines(source) == ["_want = reference(_x) * 42"]
