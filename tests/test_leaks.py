@@ -44,7 +44,7 @@ def test_planted_solution_in_release_is_caught(toy_course: Course, tmp_path: Pat
 
 def test_planted_hidden_test_is_caught_in_both_folders(toy_course: Course, tmp_path: Path) -> None:
     release, solutions = _copy(toy_course, tmp_path)
-    hidden = "assert shout('katas') == 'KATAS!'"
+    hidden = "assert _shouts == [_word.upper() + '!' for _word in _words], 'shout of other words is wrong'"
     _append_to_cell(release / "toy" / "toy.ipynb", 9, hidden)
     (solutions / "toy" / "notes.txt").write_text(f"answers:\n{hidden}\n")
     leaks = check(toy_course, release_root=release, solutions_root=solutions)
