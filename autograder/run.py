@@ -177,8 +177,7 @@ class _Kernel:
     def _keep_reply(self, cell: NotebookNode, cell_index: int, execute_reply: dict[str, Any]) -> None:
         self.replies[cell_index] = execute_reply
 
-    async def execute(self, cell: NotebookNode, index: int, *, deadline: float | None = None,
-                      store_history: bool = True) -> CellRun:
+    async def execute(self, cell: NotebookNode, index: int, *, deadline: float | None = None) -> CellRun:
         """Run `cell` (as cell `index`); raises `KernelStopped` when the kernel or the notebook's time is gone."""
         now = time.monotonic()
         if self.deadline - now <= 0:
@@ -190,7 +189,7 @@ class _Kernel:
         self.client.timeout = max(1, int(budget))
         self.replies.pop(index, None)
         try:
-            await asyncio.wait_for(self.client.async_execute_cell(cell, index, store_history=store_history),
+            await asyncio.wait_for(self.client.async_execute_cell(cell, index),
                                    timeout=budget + self.limits.interrupt_grace_s)
         except asyncio.TimeoutError:
             raise KernelStopped(CellRun("timeout"), f"a cell ran past its time limit ({budget:.0f} s) and ignored "
@@ -215,8 +214,9 @@ class _Kernel:
         self.client.exchange.pop(index, None)
         test_cell = self.client.nb.cells[index]
         try:
-            # Not in the kernel's history: the grader's cells leave In/Out, `_i` and execution counts alone.
-            run = await self.execute(cell, index, deadline=deadline, store_history=False)
+            # In the kernel's history like any cell: its own execution count keeps the names of traceback frames
+            # ("Cell In[n]") apart from those of the notebook's cells.
+            run = await self.execute(cell, index, deadline=deadline)
         finally:
             self.client.nb.cells[index] = test_cell  # nbclient puts the cell it ran in the notebook
         return KernelCall(run=run, bundle=self.client.exchange.pop(index, None), outputs=list(cell.outputs))
