@@ -29,4 +29,3 @@ class NotebookRun:
     cells: dict[int, CellRun]
     stopped: str | None  # why the run ended before the last cell, for people
     duration_s: float
-    seed: int | None = None  # the run's seed for hidden tests' inputs (`checks.seed`)

@@ -177,15 +177,21 @@ class _Kernel:
     def _keep_reply(self, cell: NotebookNode, cell_index: int, execute_reply: dict[str, Any]) -> None:
         self.replies[cell_index] = execute_reply
 
-    async def execute(self, cell: NotebookNode, index: int, *, deadline: float | None = None) -> CellRun:
-        """Run `cell` (as cell `index`); raises `KernelStopped` when the kernel or the notebook's time is gone."""
-        now = time.monotonic()
+    def budget(self, now: float, deadline: float | None = None) -> float:
+        """Seconds the next cell may run: a cell's share of what is left of the notebook's time (and of
+        `deadline`'s, a test's); raises `KernelStopped` when nothing is left."""
         if self.deadline - now <= 0:
             raise KernelStopped(CellRun("not_run"),
                                 f"the notebook ran out of time ({self.limits.notebook_timeout_s:g} s in all)")
         budget = min(self.limits.cell_timeout_s, self.deadline - now, (deadline or float("inf")) - now)
         if budget <= 0:
             raise KernelStopped(CellRun("timeout"), "a test ran past its time limit")
+        return budget
+
+    async def execute(self, cell: NotebookNode, index: int, *, deadline: float | None = None) -> CellRun:
+        """Run `cell` (as cell `index`); raises `KernelStopped` when the kernel or the notebook's time is gone."""
+        now = time.monotonic()
+        budget = self.budget(now, deadline)
         self.client.timeout = max(1, int(budget))
         self.replies.pop(index, None)
         try:
@@ -226,10 +232,7 @@ async def _run_test(kernel: _Kernel, interpreter: TrustedInterpreter, cell: Note
     """One test in the trusted interpreter, on a thread of its own: its blocks call back into this loop."""
     loop = asyncio.get_running_loop()
     now = time.monotonic()
-    budget = min(kernel.limits.cell_timeout_s, kernel.deadline - now)
-    if budget <= 0:
-        raise KernelStopped(CellRun("not_run"),
-                            f"the notebook ran out of time ({kernel.limits.notebook_timeout_s:g} s in all)")
+    budget = kernel.budget(now)
     deadline = now + budget
 
     def in_kernel(code: str) -> KernelCall:
@@ -330,8 +333,7 @@ async def _run(notebook: NotebookNode, limits: Limits, template: warm.Zygote | N
 
     for index in code_cells:
         cells.setdefault(index, CellRun("not_run"))
-    return NotebookRun(notebook=notebook, cells=cells, stopped=stopped, duration_s=time.monotonic() - started,
-                       seed=seed)
+    return NotebookRun(notebook=notebook, cells=cells, stopped=stopped, duration_s=time.monotonic() - started)
 
 
 async def _stop(km: AsyncKernelManager) -> None:

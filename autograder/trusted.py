@@ -112,13 +112,11 @@ class TrustedInterpreter:
         self.namespace: dict[str, Any] = {"__name__": "__main__", "__builtins__": own_builtins}
         self.from_kernel: dict[str, Any] = {}  # name -> the value fetched for it (identity tells it is unchanged)
         self.prelude_error: BaseException | None = None
-        with JUDGE_LOCK:
-            saved = _random_states()
-            torch.manual_seed(seed)
-            random.seed(seed)
-            np.random.seed(seed)
-            self.random_states = _random_states()  # this notebook's own, while another's tests run
-            _restore_random_states(saved)
+        # This notebook's own generators, as seeding torch, `random` and NumPy with `seed` would leave them;
+        # put in place on each of its turns (`_turn`).
+        self.random_states = (torch.Generator().manual_seed(seed).get_state(), random.Random(seed).getstate(),
+                              np.random.RandomState(seed).get_state())
+        with self._turn():
             try:
                 exec(compile(imports, "<imports>", "exec"), self.namespace)
             except Exception as error:  # reported by every test: the course's imports are broken here

@@ -370,7 +370,7 @@ def prestart(limits: Limits, modules: list[str] | None = None) -> None:
     The template takes seconds to import what it preloads; started before the grader's own imports
     and planning, it is ready about when the first kernel is wanted. A kernel wanted earlier waits
     for it in `template_for`, and never starts a second one. `modules`: what the kernels' notebooks
-    import (`preload.for_assignment`), which this process's templates for `limits` then preload,
+    import (`preload.for_notebooks`), which this process's templates for `limits` then preload,
     this one and any that replaces it; the first caller to say decides.
     """
     if limits.start != "warm":
