@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from autograder.build import build
@@ -36,3 +37,22 @@ def test_release_has_stubs_and_solutions_have_reference_code(toy_course: Course)
     assert "return a + b" in solutions
     for text in (release, solutions):
         assert "add(_i, 2 * _i)" not in text and '"outputs": []' in text and '"execution_count": null' in text
+
+
+def test_gradebooks_record_the_schema_revision_nbgrader_would(tmp_path: Path, monkeypatch) -> None:
+    """Our in-process alembic head is what nbgrader's `alembic heads` subprocess answers."""
+    import sys
+
+    import sqlalchemy
+    import nbgrader.api
+    from nbgrader.api import Gradebook
+
+    from autograder.build import alembic_head, nbgrader_alembic_version
+
+    assert nbgrader.api.get_alembic_version is alembic_head  # no `alembic` subprocess per new gradebook
+
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}:{os.environ['PATH']}")  # where `alembic` is
+    assert alembic_head() == nbgrader_alembic_version()
+    with Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}", "course") as gb:
+        (recorded,) = gb.db.execute(sqlalchemy.text("SELECT version_num FROM alembic_version")).one()
+    assert recorded == nbgrader_alembic_version()
