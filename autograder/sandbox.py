@@ -178,6 +178,17 @@ class Sandbox:
         return prefix + jail_command(self.limits, writable=self.runtime) + command
 
 
+# ipykernel options of every kernel the grader starts (cold or forked), on its command line.
+KERNEL_OPTIONS = [
+    # Plain tracebacks: the "Context" default renders three lines of highlighted source around every
+    # frame, about 20 ms per error, which add up in a wrong submission; frames still read "Cell In[n], line m".
+    "--InteractiveShell.xmode=Plain",
+    # ipykernel sleeps half a millisecond before each execute reply so that outputs go first; nbclient
+    # collects outputs until the kernel reports idle, whatever the order, so the sleep only adds latency.
+    "--Kernel._execute_sleep=0",
+]
+
+
 def kernel_environment(limits: Limits) -> dict[str, str]:
     """A kernel's whole environment (cold or forked from the template): nothing of the host's."""
     threads = str(limits.threads)

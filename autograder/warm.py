@@ -43,7 +43,7 @@ from jupyter_client.provisioning import LocalProvisioner
 
 from . import isolate, preload, zygote
 from .errors import AutograderError
-from .sandbox import HOME, NOBODY, Cgroups, Sandbox, _is_root, jail_command, kernel_environment, readonly_paths
+from .sandbox import HOME, KERNEL_OPTIONS, NOBODY, Cgroups, Sandbox, _is_root, jail_command, kernel_environment, readonly_paths
 from .settings import MiB, Limits
 
 LICENCE = "licence"  # the uncovered proc of the template's namespace, in its runtime folder
@@ -185,6 +185,7 @@ class Zygote:
             # The forks cover /tmp and home with fresh tmpfs; what the jail binds below them must come back.
             "keep": [str(p) for p in readonly_paths() if Path("/tmp") in p.parents or Path(HOME) in p.parents],
             "launcher": str(Path(importlib.import_module("ipykernel_launcher").__file__ or "ipykernel_launcher.py")),
+            "kernel_options": KERNEL_OPTIONS,
         }
         command = jail_command(self.limits, writable=runtime) + [
             sys.executable, str(scripts / "zygote.py"), json.dumps(config),

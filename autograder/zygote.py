@@ -104,7 +104,8 @@ def run_kernel(request: dict[str, Any], config: dict[str, Any], environment: dic
     script_dir = os.path.dirname(os.path.abspath(__file__))
     sys.path[:] = [p for p in sys.path if p and os.path.abspath(p) != script_dir]
     connection_file = request["connection_file"]
-    sys.argv = [config["launcher"], "-f", connection_file]
+    arguments = ["-f", connection_file, *config["kernel_options"]]
+    sys.argv = [config["launcher"], *arguments]
     # The kernel's own stdout/stderr are not the notebook's outputs (the cold kernel's go to /dev/null).
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
@@ -113,7 +114,7 @@ def run_kernel(request: dict[str, Any], config: dict[str, Any], environment: dic
     from ipykernel.kernelapp import IPKernelApp
 
     app = IPKernelApp.instance()
-    app.initialize(["-f", connection_file])
+    app.initialize(arguments)
     app.start()
 
 

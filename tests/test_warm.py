@@ -89,6 +89,8 @@ print(json.dumps({
     'env': sorted(os.environ),
     'path': sys.path,
     'backend': __import__('matplotlib').get_backend(),
+    'traceback_mode': get_ipython().InteractiveTB.mode,
+    'execute_sleep': get_ipython().kernel._execute_sleep,
 }))
 """
 
@@ -196,8 +198,10 @@ def test_forked_kernel_is_jailed_like_a_cold_one() -> None:
     # Of the runtime folder, only its own kernel's folder; in it, only its connection file and sockets.
     assert forked["runtime_siblings"] == [forked["own_name"]], forked["runtime_siblings"]
     assert all(name == "kernel.json" or name.startswith("kernel-") for name in forked["own_folder"])
+    # Both started with the grader's kernel options (`sandbox.KERNEL_OPTIONS`).
+    assert forked["traceback_mode"] == "Plain" and forked["execute_sleep"] == 0
     for key in ("uid", "gid", "groups", "caps", "no_new_privs", "network", "source", "hostname", "cwd", "pid",
-                "path", "backend"):
+                "path", "backend", "traceback_mode", "execute_sleep"):
         assert forked[key] == cold[key], (key, forked[key], cold[key])
     assert forked["env"] == cold["env"]
 
