@@ -1,4 +1,4 @@
-"""Grading many submissions of one assignment in an nbgrader course directory, in parallel.
+"""Grading many submissions, of one assignment or several, in an nbgrader course directory, in parallel.
 
 Workers grade (each kernel in its own sandbox) and write their own submission's
 files; the parent alone writes the gradebook. The workers are threads of this
@@ -23,7 +23,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,9 +50,10 @@ SUBMISSION_METADATA = ("timestamp.txt", "submission_secret.txt")
 
 @dataclass(frozen=True)
 class Job:
-    """One student's submission and where its outputs go."""
+    """One student's submission of one assignment, and where its outputs go."""
 
     student: str
+    assignment: str
     submitted: Path
     autograded: Path
     feedback: Path
@@ -86,16 +87,17 @@ def finished(job: Job) -> Result | None:
         return None
 
 
-def grade_job(job: Job, files: AssignmentFiles, limits: Limits) -> Result:
+def grade_job(job: Job, assignments: Mapping[str, AssignmentFiles], limits: Limits) -> Result:
     """Worker: grade one submission, write its files, return its result; run twice, it grades once.
 
-    The instructor's notebooks come with the call (`files`), so a worker needs no source/ of its
-    own. A job runs again when its worker died under it (a broken local pool, a lost Dask worker):
+    The instructor's notebooks come with the call (`assignments`, by id), so a worker needs no source/
+    of its own. A job runs again when its worker died under it (a broken local pool, a lost Dask worker):
     if that worker got as far as its marker, the stored result stands and nothing is rewritten.
     """
     stored = finished(job)
     if stored is not None:
         return stored
+    files = assignments[job.assignment]
     assignment_id = files.id
     try:
         graded = grade_submission(files=files, submission=job.submitted, limits=limits, student=job.student)
@@ -170,6 +172,7 @@ def plan(course: Course, coursedir: CourseDirectory, files: AssignmentFiles) -> 
         jobs.append(
             Job(
                 student=student,
+                assignment=files.id,
                 submitted=folder,
                 autograded=Path(coursedir.root) / coursedir.autograded_directory / student / files.id,
                 feedback=Path(coursedir.root) / coursedir.feedback_directory / student / files.id,
@@ -182,7 +185,7 @@ def plan(course: Course, coursedir: CourseDirectory, files: AssignmentFiles) -> 
 def autograde(
     *,
     course_root: Path,
-    assignment_id: str,
+    assignments: Sequence[str],
     jobs: int,
     scheduler: str | None = None,
     resources: dict[str, float] | None = None,
@@ -192,28 +195,34 @@ def autograde(
 ) -> list[Graded]:
     """Grade submitted/*/ASSIGNMENT into autograded/, feedback/ and the gradebook; return every result.
 
-    `jobs` threads of this process grade side by side, or, when `scheduler` names a Dask scheduler
-    (tcp://HOST:PORT), that cluster's workers do, each submission holding `resources` of its worker.
+    `assignments`: ids or glob patterns (`Course.select`); their submissions make one batch, in assignment then
+    student order. `jobs` threads of this process grade side by side, or, when `scheduler` names a Dask
+    scheduler (tcp://HOST:PORT), that cluster's workers do, each submission holding `resources` of its worker.
     """
     if resources and not scheduler:
         raise UsageError("worker resources (--worker-resource) need a Dask cluster (--scheduler)")
     limits = limits or Limits()
     course = Course(course_root.resolve())
-    files = AssignmentFiles.load(course, assignment_id)
+    chosen = course.select(assignments)
     config = load_nbgrader_config(course)
     coursedir = CourseDirectory(config=config)
     db_url, course_id = coursedir.db_url, coursedir.course_id
-    gradebook.ensure_assignment(course, assignment_id, db_url=db_url, course_id=course_id)
-    all_jobs = plan(course, coursedir, files)
+    files = {assignment_id: AssignmentFiles.load(course, assignment_id) for assignment_id in chosen}
+    all_jobs: list[Job] = []
+    for assignment_id in chosen:
+        gradebook.ensure_assignment(course, assignment_id, db_url=db_url, course_id=course_id)
+        all_jobs += plan(course, coursedir, files[assignment_id])
     if not all_jobs:
-        raise UsageError(f"no submissions found in {Path(coursedir.root) / coursedir.submitted_directory}/*/{assignment_id}")
+        where = Path(coursedir.root) / coursedir.submitted_directory
+        raise UsageError(f"no submissions found in {where}/*/{{{','.join(chosen)}}}" if len(chosen) > 1
+                         else f"no submissions found in {where}/*/{chosen[0]}")
 
-    results: dict[str, Result] = {}
+    results: dict[Job, Result] = {}
 
     def keep(job: Job, result: Result) -> None:
         gradebook.record(result, student=job.student, db_url=db_url, course_id=course_id,
                          timestamp=coursedir.get_existing_timestamp(str(job.submitted)))
-        results[job.student] = result
+        results[job] = result
         if on_result is not None:
             on_result(Graded(job.student, result))
 
@@ -225,12 +234,12 @@ def autograde(
         else:
             keep(job, stored)
 
-    bar = tqdm(total=len(todo), desc=f"grading {assignment_id}", unit="submission", file=sys.stderr,
+    bar = tqdm(total=len(todo), desc=f"grading {', '.join(chosen)}", unit="submission", file=sys.stderr,
                disable=not progress or not todo)
     if todo:
         if not scheduler:
             # Local workers are threads of this process: they share one template.
-            warm.prestart(limits, preload.for_notebooks(course.source / assignment_id))
+            warm.prestart(limits, preload.for_notebooks(*(course.source / assignment_id for assignment_id in chosen)))
         for job in todo:
             sweep(job)  # what a killed batch's workers left
         with contextlib.closing(open_backend(scheduler=scheduler, jobs=jobs, resources=resources)) as backend:
@@ -243,24 +252,24 @@ def autograde(
                         lost.append(job)  # its worker died under it; grade it again
                         continue
                     keep(job, outcome)
-                    bar.set_postfix_str(job.student)
+                    bar.set_postfix_str(f"{job.student}/{job.assignment}")
                     bar.update()
                 todo = lost
         for job in all_jobs:
             sweep(job)  # what this batch's killed workers left
     for job in todo:  # lost twice: record it as not gradable, keep the batch going
-        result = Result.from_tests(assignment=assignment_id, tests=[], student=job.student,
+        result = Result.from_tests(assignment=job.assignment, tests=[], student=job.student,
                                    message="the grading process crashed twice on this submission")
         feedback.write_all(result, job.feedback)
         keep(job, result)
         bar.update()
     bar.close()
-    return [Graded(job.student, results[job.student]) for job in all_jobs]
+    return [Graded(job.student, results[job]) for job in all_jobs]
 
 
 def summary(graded: list[Graded]) -> str:
-    """A per-student table: score, failed tests, errors."""
-    rows = [("student", "score", "status", "failed tests", "errors")]
+    """A table, a row per submission: student, assignment, score, status, failed tests, errors."""
+    rows = [("student", "assignment", "score", "status", "failed tests", "errors")]
     for item in graded:
         result = item.result
         failed = [t.name for t in result.tests if t.status is Status.FAIL]
@@ -269,14 +278,14 @@ def summary(graded: list[Graded]) -> str:
         )
         rows.append((
             item.student,
+            result.assignment,
             f"{result.score:g}/{result.max_score:g}",
             result.status.value,
             ", ".join(failed) or "-",
             "; ".join(errors)[:160] or "-",
         ))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = []
     for row in rows:
-        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
+        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:5])) + "  " + row[5])
     return "\n".join(lines)
-

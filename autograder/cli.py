@@ -110,16 +110,20 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_autograde(args: argparse.Namespace) -> int:
+    from .course import Course
+
     limits = _limits(args.limit)
+    course = Course(Path(args.course).resolve())
+    assignments = course.select(args.assignments)
     if not args.scheduler:
         from .preload import for_notebooks
         from .warm import prestart
 
         # The kernels' template imports torch while this process imports the grader.
-        prestart(limits, for_notebooks(Path(args.course) / "source" / args.assignment))
+        prestart(limits, for_notebooks(*(course.source / assignment_id for assignment_id in assignments)))
     from .batch import autograde, summary
 
-    graded = autograde(course_root=Path(args.course), assignment_id=args.assignment, jobs=args.jobs,
+    graded = autograde(course_root=course.root, assignments=assignments, jobs=args.jobs,
                        scheduler=args.scheduler, resources=_resources(args.worker_resource),
                        limits=limits, progress=not args.quiet)
     print(summary(graded))
@@ -174,7 +178,8 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("autograde", help="grade submitted/*/ASSIGNMENT of an nbgrader course, in parallel")
-    p.add_argument("assignment", help="assignment id")
+    p.add_argument("assignments", nargs="+", metavar="ASSIGNMENT",
+                   help="assignment id, or a glob as nbgrader takes it ('*': every assignment); several make one batch")
     p.add_argument("--course", default=".", help="the nbgrader course directory (default: here)")
     p.add_argument("--jobs", type=int, default=default_jobs(), help="submissions graded at once (default: cores)")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fnmatch
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +54,19 @@ class Course:
     def assignment_ids(self) -> list[str]:
         """Assignment folders present in source/, sorted (the NN_ prefix gives course order)."""
         return sorted(p.name for p in self.source.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+    def select(self, patterns: Sequence[str]) -> list[str]:
+        """The assignment ids that `patterns` name, in their order: ids, or globs as nbgrader takes them
+        ('*', '0[01]_*'). A pattern that names none is a usage error listing the known ones."""
+        known = self.assignment_ids()
+        chosen: list[str] = []
+        for pattern in patterns:
+            matches = fnmatch.filter(known, pattern)
+            if not matches:
+                raise UsageError(f"no assignment {pattern!r} in {self.source}; known assignments: "
+                                 f"{', '.join(known) or 'none'}")
+            chosen += [match for match in matches if match not in chosen]
+        return chosen
 
     @property
     def catalog_file(self) -> Path | None:

@@ -37,13 +37,10 @@ def prepare(course: Course, target: Path) -> list[str]:
 
 def run(course: Course, *, target: Path, jobs: int | None = None, limits: Limits | None = None) -> int:
     assignments = prepare(course, target)
-    for assignment_id in assignments:
-        graded = autograde(course_root=target, assignment_id=assignment_id, jobs=jobs or default_jobs(),
-                           limits=limits)
-        print(f"\n{assignment_id}", flush=True)
-        print(summary(graded))
-        print(f"\nfeedback for each student: {target / 'feedback'}/<student>/{assignment_id}/"
-              "{feedback.html, results.json, gradescope.json}")
-        print(f"executed notebooks (instructors only): {target / 'autograded'}/<student>/{assignment_id}/")
-        print(f"gradebook: {target / 'gradebook.db'}")
+    graded = autograde(course_root=target, assignments=assignments, jobs=jobs or default_jobs(), limits=limits)
+    print(summary(graded))
+    print(f"\nfeedback for each student: {target / 'feedback'}/<student>/<assignment>/"
+          "{feedback.html, results.json, gradescope.json}")
+    print(f"executed notebooks (instructors only): {target / 'autograded'}/<student>/<assignment>/")
+    print(f"gradebook: {target / 'gradebook.db'}")
     return 0

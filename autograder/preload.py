@@ -113,10 +113,10 @@ def for_code(sources: Iterable[str]) -> list[str]:
     return [*KERNEL, *seen]
 
 
-def for_notebooks(folder: Path) -> list[str]:
-    """What a template for the notebooks in `folder` (an assignment's source/) imports."""
+def for_notebooks(*folders: Path) -> list[str]:
+    """What a template for the notebooks in `folders` (assignments' source/) imports."""
     sources = []
-    for path in sorted(folder.glob("*.ipynb")):
+    for path in sorted(path for folder in folders for path in folder.glob("*.ipynb")):
         try:
             notebook = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -5,13 +5,14 @@ submissions (the reference solutions), partly wrong ones (one answer replaced by
 a wrong solution from tests/course/wrong/) and broken ones (handed in untouched,
 a syntax error, a file cut short). The same batch is graded
 
-  (a) by `nbgrader autograde`, in its own course directory after `nbgrader generate_assignment`;
-  (b) by `autograder autograde` (default jobs and limits: warm kernel starts);
+  (a) by `nbgrader autograde '*'`, in its own course directory after `nbgrader generate_assignment`;
+  (b) by `autograder autograde '*'` (default jobs and limits: warm kernel starts);
   (c) as the floor: each submission's restored code cells run as a plain Python
       script in a fork of a process that has torch imported already.
 
-It prints per-submission medians and totals, then `speedup_vs_nbgrader` (a's
-total wall time over b's) and `overhead_vs_floor` (b's median seconds per
+Each grader gets one command for the whole batch, both assignments, as an
+instructor grading everything handed in would run it. It prints per-submission
+medians and totals, then `speedup_vs_nbgrader` (a's total wall time over b's) and `overhead_vs_floor` (b's median seconds per
 submission over c's), and checks that (a) and (b) give the same score to every
 test cell of the honest submissions (correct and partly wrong); exit status 1 if not.
 The CPU may be shared with other work: compare runs on a quiet machine.
@@ -67,10 +68,6 @@ class Submission:
 class Timing:
     total_s: float = 0.0
     per_submission: list[float] = field(default_factory=list)
-    per_assignment: dict[str, float] = field(default_factory=dict)  # wall seconds of each assignment's command
-
-    def breakdown(self) -> str:
-        return ", ".join(f"{assignment} {seconds:.1f} s" for assignment, seconds in self.per_assignment.items())
 
 
 def with_answer(notebook: nbformat.NotebookNode, cell_id: str, code: str) -> nbformat.NotebookNode:
@@ -129,46 +126,43 @@ def lay_out(course: Course, root: Path, batch: list[Submission], *, with_release
 
 
 def run_nbgrader(root: Path, count: int) -> Timing:
-    """`nbgrader generate_assignment` (untimed), then `nbgrader autograde` per assignment (timed).
+    """`nbgrader generate_assignment` per assignment (untimed), then one `nbgrader autograde '*'` (timed).
 
     Per-submission times are the gaps between nbgrader's "Sanitizing" log lines, stamped as they arrive.
     """
-    timing = Timing()
     for assignment in ASSIGNMENTS:
         done = subprocess.run([str(BIN / "nbgrader"), "generate_assignment", assignment, "--force"], cwd=root,
                               capture_output=True, text=True)
         if done.returncode != 0:
             raise SystemExit(f"nbgrader generate_assignment failed:\n{done.stderr[-3000:]}")
-        started = time.monotonic()
-        process = subprocess.Popen([str(BIN / "nbgrader"), "autograde", assignment, "--force"], cwd=root,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        assert process.stderr is not None
-        starts: list[float] = []
-        for line in process.stderr:
-            if "Sanitizing" in line:
-                starts.append(time.monotonic())
-        process.wait()
-        ended = time.monotonic()
-        timing.total_s += ended - started
-        timing.per_assignment[assignment] = ended - started
-        timing.per_submission += [b - a for a, b in zip(starts, [*starts[1:], ended])]
+    started = time.monotonic()
+    process = subprocess.Popen([str(BIN / "nbgrader"), "autograde", "*", "--force"], cwd=root,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    starts: list[float] = []
+    for line in process.stderr:
+        if "Sanitizing" in line:
+            starts.append(time.monotonic())
+    process.wait()
+    ended = time.monotonic()
+    if process.returncode != 0:
+        raise SystemExit(f"nbgrader autograde failed with exit status {process.returncode}")
+    timing = Timing(total_s=ended - started, per_submission=[b - a for a, b in zip(starts, [*starts[1:], ended])])
     if len(timing.per_submission) < count - 2 * len(ASSIGNMENTS):
         print(f"note: nbgrader logged {len(timing.per_submission)} of {count} submissions", file=sys.stderr)
     return timing
 
 
 def run_autograder(root: Path, jobs: int, extra: list[str]) -> Timing:
-    timing = Timing()
-    for assignment in ASSIGNMENTS:
-        started = time.monotonic()
-        done = subprocess.run([str(BIN / "autograder"), "autograde", assignment, "--course", str(root),
-                               "--jobs", str(jobs), "--quiet", *extra], cwd=root, capture_output=True, text=True)
-        timing.per_assignment[assignment] = time.monotonic() - started
-        timing.total_s += timing.per_assignment[assignment]
-        if done.returncode != 0:
-            raise SystemExit(f"autograder autograde failed:\n{done.stderr[-3000:]}")
-        for results in sorted((root / "autograded").glob(f"*/{assignment}/results.json")):
-            timing.per_submission.append(float(json.loads(results.read_text())["duration_s"]))
+    """One `autograder autograde '*'` (timed); per-submission times are those its results record."""
+    started = time.monotonic()
+    done = subprocess.run([str(BIN / "autograder"), "autograde", "*", "--course", str(root), "--jobs", str(jobs),
+                           "--quiet", *extra], cwd=root, capture_output=True, text=True)
+    timing = Timing(total_s=time.monotonic() - started)
+    if done.returncode != 0:
+        raise SystemExit(f"autograder autograde failed:\n{done.stderr[-3000:]}")
+    for results in sorted((root / "autograded").glob("*/*/results.json")):
+        timing.per_submission.append(float(json.loads(results.read_text())["duration_s"]))
     return timing
 
 
@@ -277,10 +271,10 @@ def main() -> int:
         extra = [arg for pair in args.limit for arg in ("--limit", pair)]
         print(f"load average before: {load_average()}", flush=True)
         graded = run_autograder(ours, args.jobs, extra)
-        print(f"autograder autograde: {graded.total_s:.1f} s in all ({graded.breakdown()}), median "
+        print(f"autograder autograde: {graded.total_s:.1f} s in all, median "
               f"{median(graded.per_submission):.2f} s per submission (inside its worker)", flush=True)
         reference = run_nbgrader(theirs, len(batch))
-        print(f"nbgrader autograde:   {reference.total_s:.1f} s in all ({reference.breakdown()}), median "
+        print(f"nbgrader autograde:   {reference.total_s:.1f} s in all, median "
               f"{median(reference.per_submission):.2f} s per submission", flush=True)
         floor_dir = scratch / "floor"
         floor_dir.mkdir()
@@ -295,8 +289,8 @@ def main() -> int:
         print(f"scores on honest submissions: {len(honest) - len(differ)} of {len(honest)} identical"
               + (f"; differ: {', '.join(differ)}" if differ else ""))
         print(f"load average after: {load_average()}")
-        print("speedup_vs_nbgrader is nbgrader's wall time over the autograder's: one `autograde` command per "
-              "assignment each, the whole command timed (start-up, imports and the gradebook included), run back "
+        print("speedup_vs_nbgrader is nbgrader's wall time over the autograder's: one `autograde '*'` command "
+              "each for the whole batch, timed whole (start-up, imports and the gradebook included), run back "
               "to back on this machine; overhead_vs_floor is their median seconds per submission, the "
               "autograder's over the floor's")
         print(f"speedup_vs_nbgrader: {reference.total_s / graded.total_s:.2f}")

@@ -139,6 +139,36 @@ def test_a_killed_batch_resumes_without_grading_twice(toy_course: Course, tmp_pa
     }
 
 
+def test_one_command_grades_several_assignments(toy_course: Course, tmp_path: Path) -> None:
+    """`autograde '*'` grades every assignment's submissions in one batch, each against its own tests."""
+    root = make_course(toy_course, tmp_path / "course", {"ada": HONEST["ada"], "ben": HONEST["ben"]})
+    # A second assignment: the toy's notebooks under another id, with its own catalog entry.
+    with (root / "catalog.toml").open("a") as catalog:
+        catalog.write((root / "catalog.toml").read_text().replace('id = "toy"', 'id = "toy2"'))
+    for folder in ("source", "release"):
+        shutil.copytree(root / folder / "toy", root / folder / "toy2")
+    for student, make in {"ada": HONEST["ben"], "cleo": HONEST["cleo"]}.items():
+        (root / "submitted" / student / "toy2").mkdir(parents=True)
+        nbformat.write(make(toy_course), root / "submitted" / student / "toy2" / TOY_NOTEBOOK)
+
+    bad = run_cli("autograde", "toy", "nosuch*", "--course", str(root), cwd=root)
+    assert bad.returncode == 2 and "no assignment 'nosuch*'" in bad.stderr and "toy, toy2" in bad.stderr
+
+    limit_args = [arg for pair in FAST_LIMITS for arg in ("--limit", pair)]
+    done = run_cli("autograde", "*", "--course", str(root), "--jobs", "2", *limit_args, cwd=root, timeout=600)
+    assert done.returncode == 0, done.stderr
+    expected = {("ada", "toy"): 7, ("ben", "toy"): 6, ("ada", "toy2"): 6, ("cleo", "toy2"): 0}
+    for (student, assignment), score in expected.items():
+        result = json.loads((root / "autograded" / student / assignment / "results.json").read_text())
+        assert (result["assignment"], result["score"]) == (assignment, score), (student, assignment)
+        assert any(line.split()[:3] == [student, assignment, f"{score}/7"] for line in done.stdout.splitlines())
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "pytorch-katas") as gb:
+        recorded = {(s.student.id, assignment): s.score
+                    for assignment in ("toy", "toy2") for s in gb.find_assignment(assignment).submissions}
+    assert recorded == expected
+    assert sandbox_leftovers() == []
+
+
 def test_scores_equal_nbgrader_autograde(toy_course: Course, tmp_path: Path) -> None:
     ours = make_course(toy_course, tmp_path / "ours", HONEST)
     theirs = make_course(toy_course, tmp_path / "theirs", HONEST)
