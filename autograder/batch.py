@@ -66,13 +66,19 @@ class Graded:
     result: Result
 
 
-def fingerprint(submitted: Path, files: AssignmentFiles) -> str:
-    """Changes when the submission or the tests change, and only then."""
+def tests_digest(files: AssignmentFiles) -> bytes:
+    """Changes when the assignment's tests (its source notebooks) change, and only then."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in submitted.rglob("*") if p.is_file()):
-        digest.update(str(path.relative_to(submitted)).encode() + b"\0" + path.read_bytes() + b"\0")
     for name, notebook in sorted(files.source.items()):
         digest.update(name.encode() + b"\0" + nbformat.writes(notebook).encode())
+    return digest.digest()
+
+
+def fingerprint(submitted: Path, tests: bytes) -> str:
+    """Changes when the submission or the tests (their `tests_digest`) change, and only then."""
+    digest = hashlib.sha256(tests)
+    for path in sorted(p for p in submitted.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(submitted)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -164,6 +170,7 @@ def sweep(job: Job) -> None:
 def plan(course: Course, coursedir: CourseDirectory, files: AssignmentFiles) -> list[Job]:
     """A job per folder submitted/<student>/<assignment>, in student order."""
     submitted_root = Path(coursedir.root) / coursedir.submitted_directory
+    tests = tests_digest(files)
     jobs = []
     for folder in sorted(submitted_root.glob(f"*/{files.id}")):
         if not folder.is_dir():
@@ -176,7 +183,7 @@ def plan(course: Course, coursedir: CourseDirectory, files: AssignmentFiles) -> 
                 submitted=folder,
                 autograded=Path(coursedir.root) / coursedir.autograded_directory / student / files.id,
                 feedback=Path(coursedir.root) / coursedir.feedback_directory / student / files.id,
-                fingerprint=fingerprint(folder, files),
+                fingerprint=fingerprint(folder, tests),
             )
         )
     return jobs
@@ -217,54 +224,54 @@ def autograde(
         raise UsageError(f"no submissions found in {where}/*/{{{','.join(chosen)}}}" if len(chosen) > 1
                          else f"no submissions found in {where}/*/{chosen[0]}")
 
-    results: dict[Job, Result] = {}
+    with gradebook.Recorder(db_url, course_id) as recorder:  # this thread alone writes the gradebook
+        results: dict[Job, Result] = {}
 
-    def keep(job: Job, result: Result) -> None:
-        gradebook.record(result, student=job.student, db_url=db_url, course_id=course_id,
-                         timestamp=coursedir.get_existing_timestamp(str(job.submitted)))
-        results[job] = result
-        if on_result is not None:
-            on_result(Graded(job.student, result))
+        def keep(job: Job, result: Result) -> None:
+            recorder.record(result, student=job.student, timestamp=coursedir.get_existing_timestamp(str(job.submitted)))
+            results[job] = result
+            if on_result is not None:
+                on_result(Graded(job.student, result))
 
-    todo = []
-    for job in all_jobs:
-        stored = finished(job)
-        if stored is None:
-            todo.append(job)
-        else:
-            keep(job, stored)
-
-    bar = tqdm(total=len(todo), desc=f"grading {', '.join(chosen)}", unit="submission", file=sys.stderr,
-               disable=not progress or not todo)
-    if todo:
-        if not scheduler:
-            # Local workers are threads of this process: they share one template.
-            warm.prestart(limits, preload.for_notebooks(*(course.source / assignment_id for assignment_id in chosen)))
-        for job in todo:
-            sweep(job)  # what a killed batch's workers left
-        with contextlib.closing(open_backend(scheduler=scheduler, jobs=jobs, resources=resources)) as backend:
-            attempts = 0
-            while todo and attempts < 2:
-                attempts += 1
-                lost: list[Job] = []
-                for job, outcome in backend.map_unordered(grade_job, todo, (files, limits)):
-                    if isinstance(outcome, Lost):
-                        lost.append(job)  # its worker died under it; grade it again
-                        continue
-                    keep(job, outcome)
-                    bar.set_postfix_str(f"{job.student}/{job.assignment}")
-                    bar.update()
-                todo = lost
+        todo = []
         for job in all_jobs:
-            sweep(job)  # what this batch's killed workers left
-    for job in todo:  # lost twice: record it as not gradable, keep the batch going
-        result = Result.from_tests(assignment=job.assignment, tests=[], student=job.student,
-                                   message="the grading process crashed twice on this submission")
-        feedback.write_all(result, job.feedback)
-        keep(job, result)
-        bar.update()
-    bar.close()
-    return [Graded(job.student, results[job]) for job in all_jobs]
+            stored = finished(job)
+            if stored is None:
+                todo.append(job)
+            else:
+                keep(job, stored)
+
+        bar = tqdm(total=len(todo), desc=f"grading {', '.join(chosen)}", unit="submission", file=sys.stderr,
+                   disable=not progress or not todo)
+        if todo:
+            if not scheduler:
+                # Local workers are threads of this process: they share one template.
+                warm.prestart(limits, preload.for_notebooks(*(course.source / assignment_id for assignment_id in chosen)))
+            for job in todo:
+                sweep(job)  # what a killed batch's workers left
+            with contextlib.closing(open_backend(scheduler=scheduler, jobs=jobs, resources=resources)) as backend:
+                attempts = 0
+                while todo and attempts < 2:
+                    attempts += 1
+                    lost: list[Job] = []
+                    for job, outcome in backend.map_unordered(grade_job, todo, (files, limits)):
+                        if isinstance(outcome, Lost):
+                            lost.append(job)  # its worker died under it; grade it again
+                            continue
+                        keep(job, outcome)
+                        bar.set_postfix_str(f"{job.student}/{job.assignment}")
+                        bar.update()
+                    todo = lost
+            for job in all_jobs:
+                sweep(job)  # what this batch's killed workers left
+        for job in todo:  # lost twice: record it as not gradable, keep the batch going
+            result = Result.from_tests(assignment=job.assignment, tests=[], student=job.student,
+                                       message="the grading process crashed twice on this submission")
+            feedback.write_all(result, job.feedback)
+            keep(job, result)
+            bar.update()
+        bar.close()
+        return [Graded(job.student, results[job]) for job in all_jobs]
 
 
 def summary(graded: list[Graded]) -> str:

@@ -30,24 +30,39 @@ def ensure_assignment(course: Course, assignment_id: str, *, db_url: str, course
     register_in_gradebook(course, assignment_id, db_url)
 
 
-def record(
-    result: Result, *, student: str, db_url: str, course_id: str, timestamp: datetime.datetime | None
-) -> None:
-    """Store each test's score as nbgrader's auto_score; a grader's manual score keeps priority."""
-    # nbgrader 0.9's own session handling warns under SQLAlchemy 2.x; the rows are written all the same.
-    with warnings.catch_warnings(), Gradebook(db_url, course_id) as gb:
-        warnings.simplefilter("ignore", SAWarning)
-        gb.update_or_create_student(student)
-        if timestamp is not None:
-            gb.update_or_create_submission(result.assignment, student, timestamp=timestamp)
-        else:
-            gb.update_or_create_submission(result.assignment, student)
-        for test in result.tests:
-            notebook_id = Path(test.notebook).stem
-            try:
-                grade = gb.find_grade(test.name, notebook_id, result.assignment, student)
-            except MissingEntry:
-                continue  # a test the gradebook does not know (its source changed since release)
-            grade.auto_score = test.score
-            grade.needs_manual_grade = grade.manual_score is not None
-        gb.db.commit()
+class Recorder:
+    """The batch's one connection to the gradebook: records each result as it comes in.
+
+    One `Gradebook` for the whole batch, not one per result: opening one checks the schema again, and
+    each result's grades are read in one go rather than one query per test. Each result is committed
+    on its own, so a batch killed midway keeps what it recorded.
+    """
+
+    def __init__(self, db_url: str, course_id: str) -> None:
+        self.gradebook = Gradebook(db_url, course_id)
+
+    def __enter__(self) -> Recorder:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.gradebook.close()
+
+    def record(self, result: Result, *, student: str, timestamp: datetime.datetime | None) -> None:
+        """Store each test's score as nbgrader's auto_score; a grader's manual score keeps priority."""
+        gb = self.gradebook
+        # nbgrader 0.9's own session handling warns under SQLAlchemy 2.x; the rows are written all the same.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SAWarning)
+            gb.update_or_create_student(student)
+            if timestamp is not None:
+                submission = gb.update_or_create_submission(result.assignment, student, timestamp=timestamp)
+            else:
+                submission = gb.update_or_create_submission(result.assignment, student)
+            grades = {(notebook.name, grade.name): grade for notebook in submission.notebooks for grade in notebook.grades}
+            for test in result.tests:
+                grade = grades.get((Path(test.notebook).stem, test.name))
+                if grade is None:
+                    continue  # a test the gradebook does not know (its source changed since release)
+                grade.auto_score = test.score
+                grade.needs_manual_grade = grade.manual_score is not None
+            gb.db.commit()
