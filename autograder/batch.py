@@ -33,7 +33,7 @@ from nbgrader.coursedir import CourseDirectory
 from tqdm import tqdm
 
 from . import feedback, gradebook, preload, warm
-from .backends import Lost, open_backend
+from .backends import Backend, Lost, open_backend
 from .build import load_nbgrader_config
 from .course import Course
 from .errors import UsageError
@@ -240,38 +240,49 @@ def autograde(
                 todo.append(job)
             else:
                 keep(job, stored)
-
-        bar = tqdm(total=len(todo), desc=f"grading {', '.join(chosen)}", unit="submission", file=sys.stderr,
-                   disable=not progress or not todo)
-        if todo:
-            if not scheduler:
-                # Local workers are threads of this process: they share one template.
-                warm.prestart(limits, preload.for_notebooks(*(course.source / assignment_id for assignment_id in chosen)))
-            for job in todo:
-                sweep(job)  # what a killed batch's workers left
-            with contextlib.closing(open_backend(scheduler=scheduler, jobs=jobs, resources=resources)) as backend:
-                attempts = 0
-                while todo and attempts < 2:
-                    attempts += 1
-                    lost: list[Job] = []
-                    for job, outcome in backend.map_unordered(grade_job, todo, (files, limits)):
-                        if isinstance(outcome, Lost):
-                            lost.append(job)  # its worker died under it; grade it again
-                            continue
-                        keep(job, outcome)
-                        bar.set_postfix_str(f"{job.student}/{job.assignment}")
-                        bar.update()
-                    todo = lost
-            for job in all_jobs:
-                sweep(job)  # what this batch's killed workers left
-        for job in todo:  # lost twice: record it as not gradable, keep the batch going
-            result = Result.from_tests(assignment=job.assignment, tests=[], student=job.student,
-                                       message="the grading process crashed twice on this submission")
-            feedback.write_all(result, job.feedback)
-            keep(job, result)
-            bar.update()
-        bar.close()
+        with tqdm(total=len(todo), desc=f"grading {', '.join(chosen)}", unit="submission", file=sys.stderr,
+                  disable=not progress or not todo) as bar:
+            lost: list[Job] = []
+            if todo:
+                if not scheduler:
+                    # Local workers are threads of this process: they share one template.
+                    warm.prestart(limits, preload.for_notebooks(*(course.source / assignment_id for assignment_id in chosen)))
+                with contextlib.closing(open_backend(scheduler=scheduler, jobs=jobs, resources=resources)) as backend:
+                    lost = grade_all(todo, backend, files, limits, keep=keep, progress=bar)
+                for job in all_jobs:
+                    sweep(job)  # what this batch's killed workers left
+            for job in lost:  # lost twice: record it as not gradable, keep the batch going
+                result = Result.from_tests(assignment=job.assignment, tests=[], student=job.student,
+                                           message="the grading process crashed twice on this submission")
+                feedback.write_all(result, job.feedback)
+                keep(job, result)
+                bar.update()
         return [Graded(job.student, results[job]) for job in all_jobs]
+
+
+def grade_all(
+    todo: list[Job], backend: Backend, files: Mapping[str, AssignmentFiles], limits: Limits, *,
+    keep: Callable[[Job, Result], None], progress: tqdm,
+) -> list[Job]:
+    """Grade `todo` on `backend`, handing each result to `keep` as it comes; return the jobs lost twice.
+
+    A job whose worker died under it is graded again, once.
+    """
+    for job in todo:
+        sweep(job)  # what a killed batch's workers left
+    attempts = 0
+    while todo and attempts < 2:
+        attempts += 1
+        lost: list[Job] = []
+        for job, outcome in backend.map_unordered(grade_job, todo, (files, limits)):
+            if isinstance(outcome, Lost):
+                lost.append(job)  # its worker died under it; grade it again
+                continue
+            keep(job, outcome)
+            progress.set_postfix_str(f"{job.student}/{job.assignment}")
+            progress.update()
+        todo = lost
+    return todo
 
 
 def summary(graded: list[Graded]) -> str:

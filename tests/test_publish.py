@@ -15,8 +15,9 @@ def _job(tmp_path: Path, fingerprint: str = "f1") -> Job:
     submitted = tmp_path / "submitted" / "ada" / "toy"
     submitted.mkdir(parents=True, exist_ok=True)
     (submitted / "timestamp.txt").write_text("2026-03-01 09:00:00.000000 UTC")
-    return Job(student="ada", submitted=submitted, autograded=tmp_path / "autograded" / "ada" / "toy",
-               feedback=tmp_path / "feedback" / "ada" / "toy", fingerprint=fingerprint)
+    return Job(student="ada", assignment="toy", submitted=submitted,
+               autograded=tmp_path / "autograded" / "ada" / "toy", feedback=tmp_path / "feedback" / "ada" / "toy",
+               fingerprint=fingerprint)
 
 
 def _result(score: float) -> Result:
