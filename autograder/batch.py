@@ -246,7 +246,7 @@ def autograde(
             if todo:
                 if not scheduler:
                     # Local workers are threads of this process: they share one template.
-                    warm.prestart(limits, preload.for_notebooks(*(course.source / assignment_id for assignment_id in chosen)))
+                    warm.prestart(limits, preload.for_assignments(course, chosen))
                 with contextlib.closing(open_backend(scheduler=scheduler, jobs=jobs, resources=resources)) as backend:
                     lost = grade_all(todo, backend, files, limits, keep=keep, progress=bar)
                 for job in all_jobs:
@@ -302,8 +302,9 @@ def summary(graded: list[Graded]) -> str:
             ", ".join(failed) or "-",
             "; ".join(errors)[:160] or "-",
         ))
-    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    aligned = len(rows[0]) - 1  # every column but the last, the errors, is padded to its widest cell
+    widths = [max(len(row[i]) for row in rows) for i in range(aligned)]
     lines = []
     for row in rows:
-        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:5])) + "  " + row[5])
+        lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:aligned])) + "  " + row[aligned])
     return "\n".join(lines)

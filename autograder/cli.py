@@ -116,11 +116,11 @@ def cmd_autograde(args: argparse.Namespace) -> int:
     course = Course(Path(args.course).resolve())
     assignments = course.select(args.assignments)
     if not args.scheduler:
-        from .preload import for_notebooks
+        from .preload import for_assignments
         from .warm import prestart
 
         # The kernels' template imports torch while this process imports the grader.
-        prestart(limits, for_notebooks(*(course.source / assignment_id for assignment_id in assignments)))
+        prestart(limits, for_assignments(course, assignments))
     from .batch import autograde, summary
 
     graded = autograde(course_root=course.root, assignments=assignments, jobs=args.jobs,

@@ -58,7 +58,8 @@ class Recorder:
                 submission = gb.update_or_create_submission(result.assignment, student, timestamp=timestamp)
             else:
                 submission = gb.update_or_create_submission(result.assignment, student)
-            grades = {(notebook.name, grade.name): grade for notebook in submission.notebooks for grade in notebook.grades}
+            grades = {(notebook.name, grade.name): grade
+                      for notebook in submission.notebooks for grade in notebook.grades}
             for test in result.tests:
                 grade = grades.get((Path(test.notebook).stem, test.name))
                 if grade is None:

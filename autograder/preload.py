@@ -15,6 +15,10 @@ import importlib.util
 import json
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .course import Course
 
 # What ipykernel needs to start, and what IPKernelApp.initialize imports on its own (debugpy alone is a
 # tenth of a second).
@@ -111,6 +115,11 @@ def for_code(sources: Iterable[str]) -> list[str]:
         seen.append(name)
         todo += [extra for extra in ALSO.get(name, []) if extra not in seen]
     return [*KERNEL, *seen]
+
+
+def for_assignments(course: Course, assignment_ids: Iterable[str]) -> list[str]:
+    """What a template for these assignments' kernels imports (read from their source notebooks)."""
+    return for_notebooks(*(course.source / assignment_id for assignment_id in assignment_ids))
 
 
 def for_notebooks(*folders: Path) -> list[str]:

@@ -43,7 +43,9 @@ from jupyter_client.provisioning import LocalProvisioner
 
 from . import isolate, preload, zygote
 from .errors import AutograderError
-from .sandbox import HOME, KERNEL_OPTIONS, NOBODY, Cgroups, Sandbox, _is_root, jail_command, kernel_environment, readonly_paths
+from .sandbox import (
+    HOME, KERNEL_OPTIONS, NOBODY, Cgroups, Sandbox, _is_root, jail_command, kernel_environment, readonly_paths,
+)
 from .settings import MiB, Limits
 
 LICENCE = "licence"  # the uncovered proc of the template's namespace, in its runtime folder

@@ -12,8 +12,8 @@ a syntax error, a file cut short). The same batch is graded
 
 Each grader gets one command for the whole batch, both assignments, as an
 instructor grading everything handed in would run it. It prints per-submission
-medians and totals, then `speedup_vs_nbgrader` (a's total wall time over b's) and `overhead_vs_floor` (b's median seconds per
-submission over c's), and checks that (a) and (b) give the same score to every
+medians and totals, then `speedup_vs_nbgrader` (a's total wall time over b's)
+and `overhead_vs_floor` (b's median seconds per submission over c's), and checks that (a) and (b) give the same score to every
 test cell of the honest submissions (correct and partly wrong); exit status 1 if not.
 The CPU may be shared with other work: compare runs on a quiet machine.
 """
