@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import platform
 import threading
 import time
 from collections.abc import Iterator
@@ -214,6 +215,35 @@ def test_a_kernel_killed_midway_leaves_the_template_serving() -> None:
     assert died.cells[0].status == "died" and died.cells[1].status == "not_run"
     run(["1 + 1"], WARM)
     assert template_pid() == pid
+
+
+def huge_pages_unavailable() -> str | None:
+    """Why MADV_COLLAPSE cannot work on this machine, or None."""
+    major, minor = (int(part) for part in platform.release().split(".")[:2])
+    if (major, minor) < (6, 1):
+        return f"MADV_COLLAPSE needs Linux 6.1+, not {platform.release()}"
+    enabled = Path("/sys/kernel/mm/transparent_hugepage/enabled")
+    if not enabled.exists() or "[never]" in enabled.read_text():
+        return "transparent huge pages are off on this machine"
+    return None
+
+
+def anonymous_kib(pid: int) -> dict[str, int]:
+    rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    return {line.split()[0].rstrip(":"): int(line.split()[1]) for line in rollup if line.startswith("Anon")}
+
+
+@pytest.mark.skipif(huge_pages_unavailable() is not None, reason=str(huge_pages_unavailable()))
+def test_the_template_backs_its_memory_with_huge_pages_between_forks() -> None:
+    """Cheap forks: while no kernel is wanted, the template moves its anonymous memory into 2 MiB pages."""
+    run(["1 + 1"], WARM)
+    pid = template_pid()
+    deadline = time.monotonic() + 30
+    while (memory := anonymous_kib(pid))["AnonHugePages"] < memory["Anonymous"] // 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert memory["AnonHugePages"] >= memory["Anonymous"] // 2, f"the template's memory in kB: {memory}"
+    _, printed = run(["import sys\nprint('torch' in sys.modules)"], WARM)
+    assert printed[0].strip() == "True" and template_pid() == pid, "forks should go on from the same template"
 
 
 def test_cold_start_still_grades(toy_course: Course, tmp_path: Path) -> None:
