@@ -23,6 +23,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +42,7 @@ from .files import write_atomic
 from .grade import AssignmentFiles, grade_submission
 from .results import Result, Status
 from .settings import Limits
+from .trusted import preimport
 
 MARKER = "grading.json"
 # Prefix of the folders a worker builds autograded/<student>/<assignment>/ in, beside it, before renaming.
@@ -245,8 +247,10 @@ def autograde(
             lost: list[Job] = []
             if todo:
                 if not scheduler:
-                    # Local workers are threads of this process: they share one template.
+                    # Local workers are threads of this process: they share one template, and these tests' imports.
                     warm.prestart(limits, preload.for_assignments(course, chosen))
+                    notebooks = [notebook for assignment in files.values() for notebook in assignment.source.values()]
+                    threading.Thread(target=preimport, args=(notebooks,), name="preimport", daemon=True).start()
                 with contextlib.closing(open_backend(scheduler=scheduler, jobs=jobs, resources=resources)) as backend:
                     lost = grade_all(todo, backend, files, limits, keep=keep, progress=bar)
                 for job in all_jobs:

@@ -29,7 +29,7 @@ import contextlib
 import io
 import random
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -99,6 +99,16 @@ def prelude(notebook: NotebookNode) -> str:
             continue
         statements += [ast.unparse(node) for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]
     return "\n".join(statements)
+
+
+def preimport(notebooks: Iterable[NotebookNode]) -> None:
+    """Import what these notebooks' tests import in the grader, as each one's first grading would.
+
+    A batch does it while its kernels' template starts, when this process has nothing else to do: a
+    course's plotting helpers bring in matplotlib, about 0.4 s of CPU at the first grading otherwise.
+    """
+    for notebook in notebooks:
+        TrustedInterpreter(imports=prelude(notebook), seed=0)
 
 
 class TrustedInterpreter:

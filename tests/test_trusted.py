@@ -6,6 +6,8 @@ Real kernels in the real sandbox, graded through the Python API (`grade_submissi
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -172,3 +174,17 @@ def test_values_the_grader_sends_are_the_ones_blocks_see() -> None:
             "    assert _echo == _j, f'ident({_j}) gave {_echo}'\n")
     outcome = interpreter.run_test(test, kernel, show_student_output=False)
     assert outcome.run.status == "ok", outcome.run.evalue
+
+
+def test_preimport_loads_what_the_tests_import_before_any_grading() -> None:
+    """A batch imports its tests' modules while the template starts; a fresh process shows that it happened."""
+    notebook = nbformat.v4.new_notebook(cells=[
+        new_code_cell("import wave\nfrom json import tool", metadata={"nbgrader": {"locked": True}}),
+        new_code_cell("import sched"),  # the student's own cell: tests cannot use what it imports
+    ])
+    code = ("import sys, nbformat\nfrom autograder.trusted import preimport\n"
+            "preimport([nbformat.reads(sys.stdin.read(), as_version=4)])\n"
+            "print(sorted(name for name in ('wave', 'json.tool', 'sched') if name in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], input=nbformat.writes(notebook), capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.strip() == "['json.tool', 'wave']"
