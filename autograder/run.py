@@ -329,6 +329,10 @@ async def _run(notebook: NotebookNode, limits: Limits, template: warm.Zygote | N
                     raise
                 raise warm.ForkFailed(f"the forked kernel did not start: {error}") from error
         finally:
+            if client.kc is not None:
+                # nbclient stops only the clients of kernel managers it made itself; left open, a client's
+                # ZeroMQ context holds a dozen descriptors until the garbage collector finds it.
+                client.kc.stop_channels()
             await _stop(km)
 
     for index in code_cells:

@@ -71,6 +71,17 @@ def _peer_pid(conn: socket.socket) -> int:
     return pid
 
 
+def _exited(pidfd: int, timeout: float = 0) -> bool:
+    """Whether the process behind `pidfd` has exited, waiting up to `timeout` seconds for it.
+
+    poll(2), not select(2): select fails on descriptor numbers above 1023, which a grader running
+    many kernels at once can reach.
+    """
+    poller = select.poll()
+    poller.register(pidfd, select.POLLIN)
+    return bool(poller.poll(max(0.0, timeout) * 1000))
+
+
 def _receive(conn: socket.socket, deadline: float) -> dict[str, Any] | None:
     """One JSON line from `conn` before `deadline`; None at end of stream."""
     data = b""
@@ -99,7 +110,7 @@ class ForkedKernel:
         self._link = link
 
     def poll(self) -> int | None:
-        if self.returncode is None and select.select([self._pidfd], [], [], 0)[0]:
+        if self.returncode is None and _exited(self._pidfd):
             self.returncode = self._exit_status()
             self._close()
         return self.returncode
@@ -121,7 +132,7 @@ class ForkedKernel:
             remaining = 0.1 if deadline is None else min(0.1, deadline - time.monotonic())
             if remaining <= 0:
                 raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout or 0)
-            select.select([self._pidfd], [], [], remaining)
+            _exited(self._pidfd, remaining)
         return code
 
     def send_signal(self, signum: int) -> None:
@@ -132,7 +143,7 @@ class ForkedKernel:
                 return
             if signum == signal.SIGKILL:
                 # jupyter_client then polls every 0.1 s until the process is gone; it is, within a few ms.
-                select.select([self._pidfd], [], [], 0.05)
+                _exited(self._pidfd, 0.05)
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)

@@ -9,8 +9,11 @@ The fault scenarios run through the CLI in test_scenarios.py, warm by default;
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
+import os
 import platform
+import resource
 import threading
 import time
 from collections.abc import Iterator
@@ -244,6 +247,37 @@ def test_the_template_backs_its_memory_with_huge_pages_between_forks() -> None:
     assert memory["AnonHugePages"] >= memory["Anonymous"] // 2, f"the template's memory in kB: {memory}"
     _, printed = run(["import sys\nprint('torch' in sys.modules)"], WARM)
     assert printed[0].strip() == "True" and template_pid() == pid, "forks should go on from the same template"
+
+
+def test_grading_in_one_process_gives_back_every_descriptor() -> None:
+    """A batch grades thousands of submissions in one process: a descriptor kept per kernel would run out."""
+    run(["1 + 1"], WARM)  # the template, and what the process keeps for good
+    gc.disable()  # what leaks must show, not wait for a collection to close it
+    try:
+        before = sorted(os.listdir("/proc/self/fd"), key=int)
+        for _ in range(3):
+            run(["print(1)"], WARM)
+        after = sorted(os.listdir("/proc/self/fd"), key=int)
+    finally:
+        gc.enable()
+    assert after == before, f"{len(after) - len(before)} more descriptors open after three gradings"
+
+
+def test_kernels_start_and_stop_with_descriptors_numbered_above_1023() -> None:
+    """Many kernels at once mean many descriptors: select(2) would fail past 1023, so none may use it."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 2048:
+        pytest.skip(f"this process may open only {hard} descriptors")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 2048), hard))
+    null = os.open(os.devnull, os.O_RDONLY)
+    fillers = [os.dup(null) for _ in range(1100)]  # the kernel's descriptors come after these
+    try:
+        _, printed = run(["print(6 * 7)"], WARM)
+    finally:
+        for fd in [null, *fillers]:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert printed[0].strip() == "42"
 
 
 def test_cold_start_still_grades(toy_course: Course, tmp_path: Path) -> None:
