@@ -15,12 +15,15 @@ instructor grading everything handed in would run it. It prints per-submission
 medians and totals, then `speedup_vs_nbgrader` (a's total wall time over b's)
 and `overhead_vs_floor` (b's median seconds per submission over c's), and checks that (a) and (b) give the same score to every
 test cell of the honest submissions (correct and partly wrong); exit status 1 if not.
+Where cgroup v1's CPU accounting can be used (as root), each grader's line also gives the CPU time its
+command used, every process it started included (kernels, templates), and how many cores that kept busy.
 The CPU may be shared with other work: compare runs on a quiet machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -29,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +54,7 @@ ASSIGNMENTS = {"00_tensors": "tensors.ipynb", "01_workflow": "workflow.ipynb"}
 COURSE_ID = "pytorch-katas"
 SUBMITTED_AT = "2026-03-01 09:00:00.000000 UTC"
 BIN = Path(sys.executable).parent
+CPUACCT = Path("/sys/fs/cgroup/cpuacct")  # cgroup v1's CPU accounting, writable by root
 
 
 @dataclass
@@ -68,6 +73,41 @@ class Submission:
 class Timing:
     total_s: float = 0.0
     per_submission: list[float] = field(default_factory=list)
+    cpu_s: float | None = None  # CPU time of the command and everything it started (kernels included)
+
+    def cpu_text(self) -> str:
+        if self.cpu_s is None:
+            return ""
+        return f", {self.cpu_s:.1f} CPU-s ({self.cpu_s / self.total_s:.2f} of {os.cpu_count()} cores busy)"
+
+
+class CpuMeter:
+    """The CPU time of the commands started with `join` as their first step, children included (cgroup v1)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def join(self) -> None:
+        (self.folder / "cgroup.procs").write_text(str(os.getpid()))
+
+    def seconds(self) -> float:
+        return int((self.folder / "cpuacct.usage").read_text()) / 1e9
+
+
+@contextlib.contextmanager
+def cpu_meter() -> Iterator[CpuMeter | None]:
+    """A fresh cpuacct cgroup, or None where there is none to make (no root, no cgroup v1)."""
+    folder = CPUACCT / f"katas-bench-{os.getpid()}-{time.monotonic_ns()}"
+    try:
+        folder.mkdir()
+    except OSError:
+        yield None
+        return
+    try:
+        yield CpuMeter(folder)
+    finally:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def with_answer(notebook: nbformat.NotebookNode, cell_id: str, code: str) -> nbformat.NotebookNode:
@@ -135,19 +175,23 @@ def run_nbgrader(root: Path, count: int) -> Timing:
                               capture_output=True, text=True)
         if done.returncode != 0:
             raise SystemExit(f"nbgrader generate_assignment failed:\n{done.stderr[-3000:]}")
-    started = time.monotonic()
-    process = subprocess.Popen([str(BIN / "nbgrader"), "autograde", "*", "--force"], cwd=root,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    assert process.stderr is not None
-    starts: list[float] = []
-    for line in process.stderr:
-        if "Sanitizing" in line:
-            starts.append(time.monotonic())
-    process.wait()
-    ended = time.monotonic()
+    with cpu_meter() as meter:
+        started = time.monotonic()
+        process = subprocess.Popen([str(BIN / "nbgrader"), "autograde", "*", "--force"], cwd=root,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                   preexec_fn=meter.join if meter else None)
+        assert process.stderr is not None
+        starts: list[float] = []
+        for line in process.stderr:
+            if "Sanitizing" in line:
+                starts.append(time.monotonic())
+        process.wait()
+        ended = time.monotonic()
+        cpu_s = meter.seconds() if meter else None
     if process.returncode not in (0, 1):  # 1: some submissions could not be graded (the broken ones)
         raise SystemExit(f"nbgrader autograde failed with exit status {process.returncode}")
-    timing = Timing(total_s=ended - started, per_submission=[b - a for a, b in zip(starts, [*starts[1:], ended])])
+    timing = Timing(total_s=ended - started, per_submission=[b - a for a, b in zip(starts, [*starts[1:], ended])],
+                    cpu_s=cpu_s)
     if len(timing.per_submission) < count - 2 * len(ASSIGNMENTS):
         print(f"note: nbgrader logged {len(timing.per_submission)} of {count} submissions", file=sys.stderr)
     return timing
@@ -155,10 +199,12 @@ def run_nbgrader(root: Path, count: int) -> Timing:
 
 def run_autograder(root: Path, jobs: int, extra: list[str]) -> Timing:
     """One `autograder autograde '*'` (timed); per-submission times are those its results record."""
-    started = time.monotonic()
-    done = subprocess.run([str(BIN / "autograder"), "autograde", "*", "--course", str(root), "--jobs", str(jobs),
-                           "--quiet", *extra], cwd=root, capture_output=True, text=True)
-    timing = Timing(total_s=time.monotonic() - started)
+    with cpu_meter() as meter:
+        started = time.monotonic()
+        done = subprocess.run([str(BIN / "autograder"), "autograde", "*", "--course", str(root), "--jobs", str(jobs),
+                               "--quiet", *extra], cwd=root, capture_output=True, text=True,
+                              preexec_fn=meter.join if meter else None)
+        timing = Timing(total_s=time.monotonic() - started, cpu_s=meter.seconds() if meter else None)
     if done.returncode != 0:
         raise SystemExit(f"autograder autograde failed:\n{done.stderr[-3000:]}")
     for results in sorted((root / "autograded").glob("*/*/results.json")):
@@ -272,10 +318,10 @@ def main() -> int:
         print(f"load average before: {load_average()}", flush=True)
         graded = run_autograder(ours, args.jobs, extra)
         print(f"autograder autograde: {graded.total_s:.1f} s in all, median "
-              f"{median(graded.per_submission):.2f} s per submission (inside its worker)", flush=True)
+              f"{median(graded.per_submission):.2f} s per submission (inside its worker){graded.cpu_text()}", flush=True)
         reference = run_nbgrader(theirs, len(batch))
         print(f"nbgrader autograde:   {reference.total_s:.1f} s in all, median "
-              f"{median(reference.per_submission):.2f} s per submission", flush=True)
+              f"{median(reference.per_submission):.2f} s per submission{reference.cpu_text()}", flush=True)
         floor_dir = scratch / "floor"
         floor_dir.mkdir()
         floor = run_floor(course, batch, floor_dir)
