@@ -280,6 +280,15 @@ def gradebook_scores(root: Path) -> dict[tuple[str, str], dict[str, float]]:
     return scores
 
 
+def score_difference(name: str, theirs: dict[str, float] | None, ours: dict[str, float] | None) -> str:
+    """Which test cells the two graders scored differently, and how (what to look into when they disagree)."""
+    if theirs is None or ours is None:
+        return f"{name} (not in {'nbgrader' if theirs is None else 'the autograder'}'s gradebook)"
+    cells = sorted(cell for cell in {*theirs, *ours} if theirs.get(cell) != ours.get(cell))
+    return f"{name} (" + ", ".join(f"{cell}: nbgrader {theirs.get(cell)}, autograder {ours.get(cell)}"
+                                   for cell in cells) + ")"
+
+
 def load_average() -> str:
     """The machine's 1, 5 and 15 minute load averages: other work on the CPU shows here."""
     try:
@@ -329,11 +338,11 @@ def main() -> int:
               f"{median(floor.per_submission):.2f} s per submission", flush=True)
 
         theirs_scores, ours_scores = gradebook_scores(theirs), gradebook_scores(ours)
-        differ = [f"{item.student}/{item.assignment}" for item in honest
-                  if theirs_scores.get((item.student, item.assignment)) != ours_scores.get((item.student, item.assignment))
-                  or (item.student, item.assignment) not in ours_scores]
+        differ = [score_difference(f"{item.student}/{item.assignment}", theirs_scores.get(key), ours_scores.get(key))
+                  for item in honest if theirs_scores.get(key := (item.student, item.assignment)) != ours_scores.get(key)
+                  or key not in ours_scores]
         print(f"scores on honest submissions: {len(honest) - len(differ)} of {len(honest)} identical"
-              + (f"; differ: {', '.join(differ)}" if differ else ""))
+              + (f"; differ: {'; '.join(differ)}" if differ else ""))
         print(f"load average after: {load_average()}")
         print("speedup_vs_nbgrader is nbgrader's wall time over the autograder's: one `autograde '*'` command "
               "each for the whole batch, timed whole (start-up, imports and the gradebook included), run back "
