@@ -95,6 +95,7 @@ print(json.dumps({
     'backend': __import__('matplotlib').get_backend(),
     'traceback_mode': get_ipython().InteractiveTB.mode,
     'execute_sleep': get_ipython().kernel._execute_sleep,
+    'history_saved': get_ipython().history_manager.enabled,
 }))
 """
 
@@ -203,9 +204,9 @@ def test_forked_kernel_is_jailed_like_a_cold_one() -> None:
     assert forked["runtime_siblings"] == [forked["own_name"]], forked["runtime_siblings"]
     assert all(name == "kernel.json" or name.startswith("kernel-") for name in forked["own_folder"])
     # Both started with the grader's kernel options (`sandbox.KERNEL_OPTIONS`).
-    assert forked["traceback_mode"] == "Plain" and forked["execute_sleep"] == 0
+    assert forked["traceback_mode"] == "Plain" and forked["execute_sleep"] == 0 and not forked["history_saved"]
     for key in ("uid", "gid", "groups", "caps", "no_new_privs", "network", "source", "hostname", "cwd", "pid",
-                "path", "backend", "traceback_mode", "execute_sleep"):
+                "path", "backend", "traceback_mode", "execute_sleep", "history_saved"):
         assert forked[key] == cold[key], (key, forked[key], cold[key])
     assert forked["env"] == cold["env"]
 
