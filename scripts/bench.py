@@ -338,9 +338,12 @@ def main() -> int:
               f"{median(floor.per_submission):.2f} s per submission", flush=True)
 
         theirs_scores, ours_scores = gradebook_scores(theirs), gradebook_scores(ours)
-        differ = [score_difference(f"{item.student}/{item.assignment}", theirs_scores.get(key), ours_scores.get(key))
-                  for item in honest if theirs_scores.get(key := (item.student, item.assignment)) != ours_scores.get(key)
-                  or key not in ours_scores]
+        differ = []
+        for item in honest:
+            key = (item.student, item.assignment)
+            if key not in ours_scores or theirs_scores.get(key) != ours_scores[key]:
+                differ.append(score_difference(f"{item.student}/{item.assignment}", theirs_scores.get(key),
+                                               ours_scores.get(key)))
         print(f"scores on honest submissions: {len(honest) - len(differ)} of {len(honest)} identical"
               + (f"; differ: {'; '.join(differ)}" if differ else ""))
         print(f"load average after: {load_average()}")
