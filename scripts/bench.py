@@ -5,13 +5,15 @@ submissions (the reference solutions), partly wrong ones (one answer replaced by
 a wrong solution from tests/course/wrong/) and broken ones (handed in untouched,
 a syntax error, a file cut short). The same batch is graded
 
-  (a) by `nbgrader autograde '*'`, in its own course directory after `nbgrader generate_assignment`;
+  (a) by `nbgrader autograde '*'`;
   (b) by `autograder autograde '*'` (default jobs and limits: warm kernel starts);
   (c) as the floor: each submission's restored code cells run as a plain Python
       script in a fork of a process that has torch imported already.
 
-Each grader gets one command for the whole batch, both assignments, as an
-instructor grading everything handed in would run it. It prints per-submission
+Each grader gets its own course directory, released as an instructor releases
+one (`nbgrader generate_assignment`, untimed, which also enters the assignment
+in the gradebook), and one timed command for the whole batch, both assignments,
+as an instructor grading everything handed in would run it. It prints per-submission
 medians and totals, then `speedup_vs_nbgrader` (a's total wall time over b's)
 and `overhead_vs_floor` (b's median seconds per submission over c's), and checks that (a) and (b) give the same score to every
 test cell of the honest submissions (correct and partly wrong); exit status 1 if not.
@@ -150,14 +152,23 @@ def build_batch(course: Course, per_assignment: int) -> list[Submission]:
     return batch
 
 
-def lay_out(course: Course, root: Path, batch: list[Submission], *, with_release: bool) -> None:
-    """An nbgrader course directory holding the two assignments and the batch under submitted/."""
+def nbgrader_environment() -> dict[str, str]:
+    """The environment of an instructor whose shell has the virtual environment on PATH: nbgrader runs the
+    `alembic` command from there when it creates a gradebook."""
+    return {**os.environ, "PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")])}
+
+
+def lay_out(course: Course, root: Path, batch: list[Submission]) -> None:
+    """An nbgrader course directory holding the two assignments, released, and the batch under submitted/."""
     root.mkdir(parents=True)
     shutil.copyfile(course.config_file, root / "nbgrader_config.py")
     for assignment in ASSIGNMENTS:
         shutil.copytree(course.source / assignment, root / "source" / assignment)
-        if with_release:
-            shutil.copytree(course.release / assignment, root / "release" / assignment)
+        # The instructor's release step: release/ (the same bytes as the committed one) and the gradebook's entry.
+        done = subprocess.run([str(BIN / "nbgrader"), "generate_assignment", assignment, "--force"], cwd=root,
+                              capture_output=True, text=True, env=nbgrader_environment())
+        if done.returncode != 0:
+            raise SystemExit(f"nbgrader generate_assignment failed:\n{done.stderr[-3000:]}")
     for item in batch:
         folder = root / "submitted" / item.student / item.assignment
         folder.mkdir(parents=True)
@@ -166,18 +177,13 @@ def lay_out(course: Course, root: Path, batch: list[Submission], *, with_release
 
 
 def run_nbgrader(root: Path, count: int) -> Timing:
-    """`nbgrader generate_assignment` per assignment (untimed), then one `nbgrader autograde '*'` (timed).
+    """One `nbgrader autograde '*'` (timed).
 
     Per-submission times are the gaps between nbgrader's "Sanitizing" log lines, stamped as they arrive.
     """
-    for assignment in ASSIGNMENTS:
-        done = subprocess.run([str(BIN / "nbgrader"), "generate_assignment", assignment, "--force"], cwd=root,
-                              capture_output=True, text=True)
-        if done.returncode != 0:
-            raise SystemExit(f"nbgrader generate_assignment failed:\n{done.stderr[-3000:]}")
     with cpu_meter() as meter:
         started = time.monotonic()
-        process = subprocess.Popen([str(BIN / "nbgrader"), "autograde", "*", "--force"], cwd=root,
+        process = subprocess.Popen([str(BIN / "nbgrader"), "autograde", "*", "--force"], cwd=root, env=nbgrader_environment(),
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                    preexec_fn=meter.join if meter else None)
         assert process.stderr is not None
@@ -304,7 +310,7 @@ def median(values: list[float]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--per-assignment", type=int, default=22, help="submissions per assignment (default 22)")
-    parser.add_argument("--jobs", type=int, default=default_jobs(), help="autograder jobs (default: cores)")
+    parser.add_argument("--jobs", type=int, default=default_jobs(), help="autograder jobs (default: the autograder's, cores + 1)")
     parser.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
                         help="passed to autograder autograde (e.g. start=cold)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary course directories")
@@ -316,8 +322,8 @@ def main() -> int:
     scratch = Path(tempfile.mkdtemp(prefix="katas-bench-"))
     try:
         theirs, ours = scratch / "nbgrader", scratch / "autograder"
-        lay_out(course, theirs, batch, with_release=False)
-        lay_out(course, ours, batch, with_release=True)
+        lay_out(course, theirs, batch)
+        lay_out(course, ours, batch)
         kinds = {kind: sum(1 for item in batch if item.kind == kind) for kind in dict.fromkeys(i.kind for i in batch)}
         print(f"batch: {len(batch)} submissions of {', '.join(ASSIGNMENTS)}: "
               + ", ".join(f"{n} {kind}" for kind, n in kinds.items()), flush=True)
