@@ -52,5 +52,11 @@ class Limits:
 
 
 def default_jobs() -> int:
-    """Submissions graded side by side: one per core."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    """Submissions graded side by side: one more than the cores.
+
+    A submission's grading goes back and forth between this process (the tests' own code, the messages)
+    and its kernel, and each side often waits on the other: with one submission per core a core
+    sits idle in those waits; one more keeps the cores busy.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores + 1
