@@ -9,11 +9,13 @@ The fault scenarios run through the CLI in test_scenarios.py, warm by default;
 from __future__ import annotations
 
 import asyncio
+import base64
 import gc
 import json
 import os
 import platform
 import resource
+import struct
 import threading
 import time
 from collections.abc import Iterator
@@ -209,6 +211,25 @@ def test_forked_kernel_is_jailed_like_a_cold_one() -> None:
                 "path", "backend", "traceback_mode", "execute_sleep", "history_saved"):
         assert forked[key] == cold[key], (key, forked[key], cold[key])
     assert forked["env"] == cold["env"]
+
+
+def shown_figure_size(limits: Limits) -> tuple[int, int]:
+    """Width and height in pixels of the PNG a kernel shows for a 4 x 3 inch figure at 100 dpi."""
+    notebook = new_notebook(cells=[new_code_cell(
+        "import matplotlib.pyplot as plt\nfigure, axes = plt.subplots(figsize=(4, 3), dpi=100)\n"
+        "axes.plot([0, 1], [0, 1])\naxes.set_title('a line')\nplt.show()"
+    )])
+    outcome = asyncio.run(run_notebook(notebook, limits=limits))
+    assert outcome.cells[0].status == "ok", outcome.cells
+    (png,) = [output["data"]["image/png"] for output in notebook.cells[0].outputs if "image/png" in output.get("data", {})]
+    width, height = struct.unpack(">II", base64.b64decode(png)[16:24])  # the PNG header's IHDR chunk
+    return width, height
+
+
+def test_kernels_show_figures_whole() -> None:
+    """Figures come out as `savefig` draws them by default, the whole canvas, in forked and cold kernels alike:
+    the inline backend's tight crop (its default) would draw every figure twice, once to measure it."""
+    assert shown_figure_size(WARM) == shown_figure_size(COLD) == (400, 300)
 
 
 def test_a_kernel_killed_midway_leaves_the_template_serving() -> None:
