@@ -16,7 +16,7 @@ Each grader gets its own course directory, released as an instructor releases
 one (`nbgrader generate_assignment`, untimed, which also enters the assignment
 in the gradebook), and one timed command for the whole batch, both assignments,
 as an instructor grading everything handed in would run it. It prints per-submission
-medians and totals, then `speedup_vs_nbgrader` (a's total wall time over b's)
+medians and totals, then `speedup_vs_nbgrader` (a's total wall time over the mean of b's two)
 and `overhead_vs_floor` (b's median seconds per submission over c's), and checks that (a) and (b) give the same score to every
 test cell of the honest submissions (correct and partly wrong); exit status 1 if not.
 Where cgroup v1's CPU accounting can be used (as root), each grader's line also gives the CPU time its
@@ -78,6 +78,9 @@ class Timing:
     total_s: float = 0.0
     per_submission: list[float] = field(default_factory=list)
     cpu_s: float | None = None  # CPU time of the command and everything it started (kernels included)
+
+    def summary(self) -> str:
+        return f"{self.total_s:.1f} s in all, median {median(self.per_submission):.2f} s per submission"
 
     def cpu_text(self) -> str:
         if self.cpu_s is None:
@@ -154,12 +157,6 @@ def build_batch(course: Course, per_assignment: int) -> list[Submission]:
     return batch
 
 
-def nbgrader_environment() -> dict[str, str]:
-    """The environment of an instructor whose shell has the virtual environment on PATH: nbgrader runs the
-    `alembic` command from there when it creates a gradebook."""
-    return {**os.environ, "PATH": os.pathsep.join([str(BIN), os.environ.get("PATH", "")])}
-
-
 def lay_out(course: Course, root: Path, batch: list[Submission]) -> None:
     """An nbgrader course directory holding the two assignments, released, and the batch under submitted/."""
     root.mkdir(parents=True)
@@ -168,7 +165,7 @@ def lay_out(course: Course, root: Path, batch: list[Submission]) -> None:
         shutil.copytree(course.source / assignment, root / "source" / assignment)
         # The instructor's release step: release/ (the same bytes as the committed one) and the gradebook's entry.
         done = subprocess.run([str(BIN / "nbgrader"), "generate_assignment", assignment, "--force"], cwd=root,
-                              capture_output=True, text=True, env=nbgrader_environment())
+                              capture_output=True, text=True)
         if done.returncode != 0:
             raise SystemExit(f"nbgrader generate_assignment failed:\n{done.stderr[-3000:]}")
     for item in batch:
@@ -185,7 +182,7 @@ def run_nbgrader(root: Path, count: int) -> Timing:
     """
     with cpu_meter() as meter:
         started = time.monotonic()
-        process = subprocess.Popen([str(BIN / "nbgrader"), "autograde", "*", "--force"], cwd=root, env=nbgrader_environment(),
+        process = subprocess.Popen([str(BIN / "nbgrader"), "autograde", "*", "--force"], cwd=root,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                    preexec_fn=meter.join if meter else None)
         assert process.stderr is not None
@@ -335,14 +332,13 @@ def main() -> int:
         extra = [arg for pair in args.limit for arg in ("--limit", pair)]
         print(f"load average before: {load_average()}", flush=True)
         before = run_autograder(ours, args.jobs, extra)
-        print(f"autograder autograde, before nbgrader: {before.total_s:.1f} s in all, median "
-              f"{median(before.per_submission):.2f} s per submission (inside its worker){before.cpu_text()}", flush=True)
+        print(f"autograder autograde, before nbgrader: {before.summary()} (inside its worker){before.cpu_text()}",
+              flush=True)
         reference = run_nbgrader(theirs, len(batch))
-        print(f"nbgrader autograde:                   {reference.total_s:.1f} s in all, median "
-              f"{median(reference.per_submission):.2f} s per submission{reference.cpu_text()}", flush=True)
+        print(f"nbgrader autograde:                   {reference.summary()}{reference.cpu_text()}", flush=True)
         after = run_autograder(ours_again, args.jobs, extra)
-        print(f"autograder autograde, after nbgrader:  {after.total_s:.1f} s in all, median "
-              f"{median(after.per_submission):.2f} s per submission (inside its worker){after.cpu_text()}", flush=True)
+        print(f"autograder autograde, after nbgrader:  {after.summary()} (inside its worker){after.cpu_text()}",
+              flush=True)
         graded = Timing(total_s=statistics.mean([before.total_s, after.total_s]),
                         per_submission=before.per_submission + after.per_submission)
         floor_dir = scratch / "floor"
