@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .errors import AutograderError, LeakError, LintError, UsageError
 from .settings import Limits, default_jobs
+from .shutdown import before_exit
 
 
 def _limits(pairs: list[str] | None) -> Limits:
@@ -226,5 +227,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def run(argv: Sequence[str] | None = None) -> int:
+    """The `autograder` command: `main`, then a quick exit."""
+    return before_exit(main(argv))
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -35,6 +35,7 @@ from .files import write_atomic
 from .grade import AssignmentFiles, grade_submission, unreadable_tests
 from .results import Result, TestResult
 from .settings import Limits
+from .shutdown import before_exit
 
 # Folders an editor, an OS or a VCS adds beside a student's notebooks: never the submission.
 SKIPPED_FOLDERS = {".ipynb_checkpoints", "__MACOSX", "__pycache__", ".git"}
@@ -227,5 +228,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+def run(argv: Sequence[str] | None = None) -> int:
+    """`python -m autograder.container`: `main`, then a quick exit."""
+    return before_exit(main(argv))
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())
