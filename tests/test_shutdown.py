@@ -33,6 +33,6 @@ def test_a_command_freezes_what_it_leaves_before_exiting(module: str) -> None:
     assert frozen > 10_000, "the command's objects should be frozen before Python's shutdown walks them"
 
 
-def test_the_installed_command_exits_quickly() -> None:
+def test_the_installed_command_goes_through_the_quick_exit() -> None:
     (script,) = [e for e in entry_points(group="console_scripts") if e.name == "autograder"]
     assert script.value == "autograder.cli:run"
