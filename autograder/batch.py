@@ -24,6 +24,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import traceback
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,6 +112,9 @@ def grade_job(job: Job, assignments: Mapping[str, AssignmentFiles], limits: Limi
         graded = grade_submission(files=files, submission=job.submitted, limits=limits, student=job.student)
         result, executed = graded.result, graded.executed
     except Exception as error:  # a grader bug must not lose the rest of the batch
+        # The student sees one line; the instructor's log gets the whole traceback, to report the bug with.
+        print(f"autograder: the grader failed on {job.student}/{job.assignment}:\n{traceback.format_exc()}",
+              file=sys.stderr, flush=True)
         result = Result.from_tests(
             assignment=assignment_id, tests=[], student=job.student,
             message=f"the grader failed on this submission ({type(error).__name__}: {error}); tell your instructor",

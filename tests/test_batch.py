@@ -19,8 +19,11 @@ from nbgrader.api import Gradebook
 
 from conftest import AUTOGRADER, FAST_LIMITS, grade, run_cli, sandbox_leftovers
 from notebooks import TOY_NOTEBOOK, with_answer
+from autograder import batch
 from autograder.course import Course
+from autograder.grade import AssignmentFiles
 from autograder.results import schema
+from autograder.settings import Limits
 
 pytestmark = pytest.mark.slow
 SUBMITTED_AT = "2026-03-01 09:00:00.000000 UTC"
@@ -180,3 +183,24 @@ def test_scores_equal_nbgrader_autograde(toy_course: Course, tmp_path: Path) -> 
     autograde(ours)
     assert gradebook_scores(ours) == gradebook_scores(theirs)
     assert set(gradebook_scores(ours)) == set(HONEST)
+
+
+def test_a_grader_bug_fails_one_submission_and_logs_its_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken_grader(**_: object) -> None:  # stands in for a bug of the grader's own: no submission can cause one
+        raise KeyError("a key the grader expected")
+
+    monkeypatch.setattr(batch, "grade_submission", broken_grader)
+    submitted = tmp_path / "submitted" / "zoe" / "toy"
+    submitted.mkdir(parents=True)
+    job = batch.Job(student="zoe", assignment="toy", submitted=submitted, autograded=tmp_path / "autograded" / "zoe" / "toy",
+                    feedback=tmp_path / "feedback" / "zoe" / "toy", fingerprint="f")
+    files = AssignmentFiles(id="toy", source={}, release={})
+    result = batch.grade_job(job, {"toy": files}, Limits())
+    assert result.score == 0 and result.tests == []
+    assert "the grader failed on this submission (KeyError" in result.message and "tell your instructor" in result.message
+    assert batch.finished(job) == result, "the failure is recorded like any result, so a rerun does not repeat it"
+    log = capsys.readouterr().err
+    assert "autograder: the grader failed on zoe/toy:" in log
+    assert "Traceback (most recent call last)" in log and "in broken_grader" in log

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -35,17 +36,29 @@ def _with_cell(notebook: nbformat.NotebookNode, gid: str, code: str) -> nbformat
     return copy
 
 
-@pytest.fixture(scope="module")
-def graded(course: Course, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, dict]]:
-    """assignment -> student -> results.json, one batch per assignment, computed on first use."""
-    cache: dict[str, dict[str, dict]] = {}
-    root = tmp_path_factory.mktemp("course-batches")
+class Batches:
+    """assignment -> student -> results.json, one batch per assignment, graded on first use."""
 
-    def get(assignment: str) -> dict[str, dict]:
-        if assignment in cache:
-            return cache[assignment]
+    def __init__(self, course: Course, root: Path) -> None:
+        self.course, self.root = course, root
+        self.results: dict[str, dict[str, dict]] = {}
+        self.logs: dict[str, str] = {}  # what each batch printed on stderr (a grader failure's traceback)
+
+    def __call__(self, assignment: str) -> dict[str, dict]:
+        if assignment not in self.results:
+            self.results[assignment] = self._grade(assignment)
+        return self.results[assignment]
+
+    def explain(self, assignment: str, student: str) -> str:
+        """A result's status and message, and its batch's log: what a failing assertion should show."""
+        result = self(assignment)[student]
+        return (f"{student}'s result: {result['status']}, {result['message']!r}; "
+                f"the batch's log: {self.logs[assignment][-3000:]!r}")
+
+    def _grade(self, assignment: str) -> dict[str, dict]:
+        course = self.course
         entry = course.entry(assignment)
-        course_dir = root / assignment
+        course_dir = self.root / assignment
         course_dir.mkdir()
         shutil.copyfile(course.config_file, course_dir / "nbgrader_config.py")
         shutil.copytree(course.source / assignment, course_dir / "source" / assignment)
@@ -63,20 +76,23 @@ def graded(course: Course, tmp_path_factory: pytest.TempPathFactory) -> dict[str
         done = run_cli("autograde", assignment, "--course", str(course_dir), "--jobs", "2", "--quiet",
                        cwd=course_dir, timeout=1500)
         assert done.returncode == 0, done.stderr
-        cache[assignment] = {
+        self.logs[assignment] = done.stderr
+        return {
             p.parent.parent.name: json.loads(p.read_text())
             for p in (course_dir / "autograded").glob(f"*/{assignment}/results.json")
         }
-        return cache[assignment]
 
-    return get  # type: ignore[return-value]
+
+@pytest.fixture(scope="module")
+def graded(course: Course, tmp_path_factory: pytest.TempPathFactory) -> Batches:
+    return Batches(course, tmp_path_factory.mktemp("course-batches"))
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_reference_scores_full_marks_within_budget(assignment: str, graded, course: Course) -> None:
     result = graded(assignment)["reference"]
     failing = [(t["name"], t["message"]) for t in result["tests"] if t["status"] != "pass"]
-    assert not failing and result["score"] == result["max_score"] > 0, failing
+    assert not failing and result["score"] == result["max_score"] > 0, (failing, graded.explain(assignment, "reference"))
     budget = course.entry(assignment).time_budget_s
     assert result["duration_s"] <= budget, f"took {result['duration_s']} s, over its {budget} s budget"
 
@@ -100,9 +116,11 @@ def test_each_wrong_solution_loses_its_tests(assignment: str, graded) -> None:
     results = graded(assignment)
     survivors = []
     for wrong in all_wrong(assignment):
-        tests = {t["name"]: t for t in results[f"wrong-{wrong.name}"]["tests"]}
+        result = results[f"wrong-{wrong.name}"]
+        tests = {t["name"]: t for t in result["tests"]}
         unknown = [name for name in wrong.loses if name not in tests]
-        assert not unknown, f"{wrong.name}: names tests that do not exist: {unknown}"
+        assert not unknown, (f"{wrong.name}: names tests that do not exist: {unknown} "
+                             f"({graded.explain(assignment, f'wrong-{wrong.name}')})")
         kept = [name for name in wrong.loses if tests[name]["score"] > 0]
         if kept:
             survivors.append(f"{wrong.name} ({wrong.why}) still earns {kept}")
