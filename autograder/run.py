@@ -157,12 +157,12 @@ async def run_notebook(notebook: NotebookNode, *, limits: Limits, seed: int | No
         raise UsageError(f"the start limit must be one of {', '.join(STARTS)}, not {limits.start!r}")
     seed = secrets.randbits(32) if seed is None else seed
     if limits.start == "warm":
-        template = warm.template_for(limits)
-        if template is not None:
-            try:
-                return await _run(notebook, limits, template, seed)
-            except warm.ForkFailed:
-                warm.discard(template)
+        with warm.lease(limits) as template:
+            if template is not None:
+                try:
+                    return await _run(notebook, limits, template, seed)
+                except warm.ForkFailed as failure:
+                    warm.discard(template, str(failure))
     return await _run(notebook, limits, None, seed)
 
 

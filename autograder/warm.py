@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import importlib
 import json
 import os
@@ -36,6 +37,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +171,8 @@ class Zygote:
         self.modules = preload_modules() if modules is None else modules
         self.lock = threading.Lock()
         self.closed = threading.Event()
+        self.runs = 0  # notebook runs holding this template (`lease`): their kernels are its forks
+        self.retired = False  # out of service (`discard`): forks no more, stops when no run holds it
         # Bound read-write into the template's jail; each fork hides all of it but its own kernel's folder.
         self.runtime = Path(tempfile.mkdtemp(prefix="katas-template-"))
         self.log = tempfile.TemporaryFile(prefix="katas-template-log-")
@@ -343,6 +347,7 @@ class WarmProvisioner(LocalProvisioner):  # type: ignore[misc]
 
 
 _templates: dict[tuple[tuple[str, str], ...], Zygote] = {}
+_retired: set[Zygote] = set()  # out of service, still held by runs whose kernels it forked
 _unavailable: dict[tuple[tuple[str, str], ...], str] = {}
 _discards: dict[tuple[tuple[str, str], ...], int] = {}
 _modules: dict[tuple[tuple[str, str], ...], list[str]] = {}  # what `prestart` said the kernels will import
@@ -357,25 +362,65 @@ def _key(limits: Limits) -> tuple[tuple[str, str], ...]:
 
 def template_for(limits: Limits) -> Zygote | None:
     """This process's running template for kernels like `limits`' (started on first use); None: start cold."""
-    key = _key(limits)
     with _registry_lock:
-        template = _templates.get(key)
-        if template is not None and template.alive():
-            return template
-        if template is not None:
-            template.close()
-            del _templates[key]
-        if key in _unavailable:
-            return None
-        try:
-            template = Zygote(limits, _modules.get(key))
-        except (WarmStartUnavailable, OSError, subprocess.SubprocessError) as error:
-            _unavailable[key] = str(error)
-            if _is_root():  # without root, cold starts are simply how kernels start
-                print(f"autograder: warm kernel starts unavailable, starting kernels cold: {error}", file=sys.stderr)
-            return None
-        _templates[key] = template
+        return _serving(limits)
+
+
+def _serving(limits: Limits) -> Zygote | None:
+    """`template_for`, with `_registry_lock` held."""
+    key = _key(limits)
+    template = _templates.get(key)
+    if template is not None and template.alive():
         return template
+    if template is not None and _retire(template):
+        template.close()
+    if key in _unavailable:
+        return None
+    try:
+        template = Zygote(limits, _modules.get(key))
+    except (WarmStartUnavailable, OSError, subprocess.SubprocessError) as error:
+        _unavailable[key] = str(error)
+        if _is_root():  # without root, cold starts are simply how kernels start
+            print(f"autograder: warm kernel starts unavailable, starting kernels cold: {error}", file=sys.stderr)
+        return None
+    _templates[key] = template
+    return template
+
+
+@contextlib.contextmanager
+def lease(limits: Limits) -> Iterator[Zygote | None]:
+    """`template_for(limits)`, held for one notebook's run; None: start cold.
+
+    A template that fails a fork is retired (`discard`), but it stops only once no run holds it: the
+    kernels it forked for other submissions are its children, and would die with it mid-notebook.
+    """
+    with _registry_lock:
+        template = _serving(limits)
+        if template is not None:
+            template.runs += 1
+    try:
+        yield template
+    finally:
+        if template is not None:
+            with _registry_lock:
+                template.runs -= 1
+                stop = template.retired and template.runs == 0
+                if stop:
+                    _retired.discard(template)
+            if stop:
+                template.close()
+
+
+def _retire(template: Zygote) -> bool:
+    """Take `template` out of service (with `_registry_lock` held); True when no run holds it, to stop it now."""
+    for key, known in list(_templates.items()):
+        if known is template:
+            del _templates[key]
+    template.retired = True
+    if template.runs:
+        _retired.add(template)
+        return False
+    return True
 
 
 def prestart(limits: Limits, modules: list[str] | None = None) -> None:
@@ -395,27 +440,31 @@ def prestart(limits: Limits, modules: list[str] | None = None) -> None:
     threading.Thread(target=template_for, args=(limits,), name="template-prestart", daemon=True).start()
 
 
-def discard(template: Zygote) -> None:
-    """Forget and stop a template that failed a fork; the next submission gets a new one.
+def discard(template: Zygote, reason: str) -> None:
+    """Retire a template that failed a fork (`reason`): the next submission gets a new one.
 
     After `DISCARDS_BEFORE_COLD` such failures for the same kind of kernel, this process starts them cold.
     """
+    print(f"autograder: the kernels' template failed to fork a kernel ({reason}); that submission starts cold",
+          file=sys.stderr)
     with _registry_lock:
         for key, known in list(_templates.items()):
             if known is template:
-                del _templates[key]
                 _discards[key] = _discards.get(key, 0) + 1
                 if _discards[key] >= DISCARDS_BEFORE_COLD:
                     _unavailable[key] = "its templates failed to fork kernels"
                     print("autograder: warm kernel starts keep failing here; starting kernels cold", file=sys.stderr)
-    template.close()
+        stop = _retire(template)
+    if stop:
+        template.close()
 
 
 @atexit.register
 def _stop_all() -> None:
-    """Stop every template of this process, and forget what `prestart` said they preload."""
+    """Stop every template of this process, retired ones included, and forget what `prestart` said they preload."""
     with _registry_lock:
-        for template in _templates.values():
+        for template in [*_templates.values(), *_retired]:
             template.close()
         _templates.clear()
+        _retired.clear()
         _modules.clear()

@@ -242,6 +242,33 @@ def test_a_kernel_killed_midway_leaves_the_template_serving() -> None:
     assert template_pid() == pid
 
 
+def test_a_fork_that_fails_leaves_the_kernels_forked_before_it_running(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failed fork retires the template; the kernels it forked for other submissions finish their notebooks,
+    and the template stops once the last of them is done."""
+    finished: dict[str, list[str]] = {}
+
+    def fork_fails(*_: object) -> None:  # a kernel the template did not deliver: too slow to start, say
+        raise warm.ForkFailed("the forked kernel did not start in time")
+
+    def grade_slow() -> None:
+        finished["slow"] = run(["import time\ntime.sleep(5)", "print('done')"], WARM)[1]
+
+    slow = threading.Thread(target=grade_slow)
+    slow.start()
+    deadline = time.monotonic() + 120
+    while not warm._templates and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(2)  # the slow submission's kernel is forked and sleeping
+    (template,) = warm._templates.values()
+    monkeypatch.setattr(template, "fork", fork_fails)  # the next fork fails: that submission starts cold
+    _, printed = run(["import sys\nprint('torch' in sys.modules)"], WARM)
+    assert printed[0].strip() == "False", "the notebook should have run in a cold kernel"
+    assert template.alive(), "the template should serve the slow submission's kernel until it is done"
+    slow.join()
+    assert finished.get("slow", [None, None])[1] == "done\n", "the slow submission's kernel died with the template"
+    assert not template.alive() and not template.runtime.exists(), "a retired template should stop after its last run"
+
+
 def huge_pages_unavailable() -> str | None:
     """Why MADV_COLLAPSE cannot work on this machine, or None."""
     major, minor = (int(part) for part in platform.release().split(".")[:2])
