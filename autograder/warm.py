@@ -267,6 +267,8 @@ class Zygote:
                     raise WarmStartUnavailable("the template did not connect in time") from None
 
     def log_tail(self) -> str:
+        if self.log.closed:
+            return ""
         self.log.seek(0)
         return self.log.read()[-2000:].decode(errors="replace").strip()
 
@@ -445,8 +447,9 @@ def discard(template: Zygote, reason: str) -> None:
 
     After `DISCARDS_BEFORE_COLD` such failures for the same kind of kernel, this process starts them cold.
     """
-    print(f"autograder: the kernels' template failed to fork a kernel ({reason}); that submission starts cold",
-          file=sys.stderr)
+    log = template.log_tail()  # what the template and its forks printed before their kernels took over
+    print(f"autograder: the kernels' template failed to fork a kernel ({reason}); that submission starts cold"
+          + (f"; the template's log ends:\n{log}" if log else ""), file=sys.stderr)
     with _registry_lock:
         for key, known in list(_templates.items()):
             if known is template:
