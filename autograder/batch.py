@@ -43,7 +43,7 @@ from .files import write_atomic
 from .grade import AssignmentFiles, grade_submission
 from .results import Result, Status
 from .settings import Limits
-from .trusted import preimport
+from .trusted import JUDGE_LOCK, preimport
 
 MARKER = "grading.json"
 # Prefix of the folders a worker builds autograded/<student>/<assignment>/ in, beside it, before renaming.
@@ -113,8 +113,9 @@ def grade_job(job: Job, assignments: Mapping[str, AssignmentFiles], limits: Limi
         result, executed = graded.result, graded.executed
     except Exception as error:  # a grader bug must not lose the rest of the batch
         # The student sees one line; the instructor's log gets the whole traceback, to report the bug with.
-        print(f"autograder: the grader failed on {job.student}/{job.assignment}:\n{traceback.format_exc()}",
-              file=sys.stderr, flush=True)
+        with JUDGE_LOCK:  # formatting a traceback parses its lines of code (see JUDGE_LOCK)
+            trace = traceback.format_exc()
+        print(f"autograder: the grader failed on {job.student}/{job.assignment}:\n{trace}", file=sys.stderr, flush=True)
         result = Result.from_tests(
             assignment=assignment_id, tests=[], student=job.student,
             message=f"the grader failed on this submission ({type(error).__name__}: {error}); tell your instructor",

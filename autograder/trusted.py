@@ -47,7 +47,11 @@ from .exchange import block_request, fetch_request, unpack
 from .outcomes import CellRun
 
 BUILTIN_NAMES = frozenset(dir(builtins))
-# The grader's parts of tests run one at a time in a process: they share its global state.
+# The grader's parts of tests run one at a time in a process: they share its global state. Turning Python
+# source into `ast` objects is part of that state: CPython keeps one recursion counter per interpreter for it,
+# and two threads parsing at once can fail with "SystemError: AST constructor recursion depth mismatch"
+# (python/cpython#106905). So grading threads parse (`prelude`, `blocks.split`, `ast.literal_eval` in
+# `exchange.unpack`, formatting a traceback) holding this lock.
 JUDGE_LOCK = threading.RLock()
 
 
@@ -94,7 +98,8 @@ def prelude(notebook: NotebookNode) -> str:
         if cell.cell_type != "code" or not cells.is_locked(cell) or cells.is_test(cell):
             continue
         try:
-            tree = ast.parse(cell.source)
+            with JUDGE_LOCK:  # see JUDGE_LOCK: no two threads may parse at once
+                tree = ast.parse(cell.source)
         except SyntaxError:
             continue
         statements += [ast.unparse(node) for node in tree.body if isinstance(node, (ast.Import, ast.ImportFrom))]

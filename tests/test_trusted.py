@@ -22,7 +22,7 @@ from autograder.grade import AssignmentFiles, Graded, grade_submission
 from autograder.outcomes import CellRun
 from autograder.settings import Limits
 from autograder.exchange import MIME
-from autograder.trusted import KernelCall, TrustedInterpreter
+from autograder.trusted import JUDGE_LOCK, KernelCall, TrustedInterpreter, prelude
 
 LIMITS = Limits.from_pairs([*FAST_LIMITS, "start=cold"])
 # A cell the student adds at the end: it prints what the kernel holds, for the test to inspect.
@@ -188,3 +188,20 @@ def test_preimport_loads_what_the_tests_import_before_any_grading() -> None:
     done = subprocess.run([sys.executable, "-c", code], input=nbformat.writes(notebook), capture_output=True,
                           text=True, check=True)
     assert done.stdout.strip() == "['json.tool', 'wave']"
+
+
+def test_grading_threads_never_parse_python_at_the_same_time() -> None:
+    """CPython turns source into `ast` objects with one recursion counter per interpreter: two threads parsing
+    at once can fail with "SystemError: AST constructor recursion depth mismatch" (python/cpython#106905), which
+    once cost a submission its grade. Reading a notebook's imports waits while a test's part holds the lock."""
+    notebook = nbformat.v4.new_notebook(cells=[
+        new_code_cell("import torch", metadata={"nbgrader": {"locked": True}}),
+    ])
+    read: list[str] = []
+    reader = threading.Thread(target=lambda: read.append(prelude(notebook)))
+    with JUDGE_LOCK:  # as while another notebook's test is split, or a value it got back is read
+        reader.start()
+        reader.join(timeout=1)
+        assert reader.is_alive(), "the notebook's imports were parsed while another thread held the lock"
+    reader.join(timeout=30)
+    assert read == ["import torch"]
