@@ -172,7 +172,6 @@ class Zygote:
         self.lock = threading.Lock()
         self.closed = threading.Event()
         self.runs = 0  # notebook runs holding this template (`lease`): their kernels are its forks
-        self.retired = False  # out of service (`discard`): forks no more, stops when no run holds it
         # Bound read-write into the template's jail; each fork hides all of it but its own kernel's folder.
         self.runtime = Path(tempfile.mkdtemp(prefix="katas-template-"))
         self.log = tempfile.TemporaryFile(prefix="katas-template-log-")
@@ -406,7 +405,7 @@ def lease(limits: Limits) -> Iterator[Zygote | None]:
         if template is not None:
             with _registry_lock:
                 template.runs -= 1
-                stop = template.retired and template.runs == 0
+                stop = template.runs == 0 and template in _retired
                 if stop:
                     _retired.discard(template)
             if stop:
@@ -415,10 +414,9 @@ def lease(limits: Limits) -> Iterator[Zygote | None]:
 
 def _retire(template: Zygote) -> bool:
     """Take `template` out of service (with `_registry_lock` held); True when no run holds it, to stop it now."""
-    for key, known in list(_templates.items()):
-        if known is template:
-            del _templates[key]
-    template.retired = True
+    key = _key(template.limits)
+    if _templates.get(key) is template:
+        del _templates[key]
     if template.runs:
         _retired.add(template)
         return False
@@ -450,13 +448,13 @@ def discard(template: Zygote, reason: str) -> None:
     log = template.log_tail()  # what the template and its forks printed before their kernels took over
     print(f"autograder: the kernels' template failed to fork a kernel ({reason}); that submission starts cold"
           + (f"; the template's log ends:\n{log}" if log else ""), file=sys.stderr)
+    key = _key(template.limits)
     with _registry_lock:
-        for key, known in list(_templates.items()):
-            if known is template:
-                _discards[key] = _discards.get(key, 0) + 1
-                if _discards[key] >= DISCARDS_BEFORE_COLD:
-                    _unavailable[key] = "its templates failed to fork kernels"
-                    print("autograder: warm kernel starts keep failing here; starting kernels cold", file=sys.stderr)
+        if _templates.get(key) is template:  # a template retired already (two failed forks at once) counts once
+            _discards[key] = _discards.get(key, 0) + 1
+            if _discards[key] >= DISCARDS_BEFORE_COLD:
+                _unavailable[key] = "its templates failed to fork kernels"
+                print("autograder: warm kernel starts keep failing here; starting kernels cold", file=sys.stderr)
         stop = _retire(template)
     if stop:
         template.close()
