@@ -43,13 +43,16 @@ from typing import Any
 
 from jupyter_client.provisioning import LocalProvisioner
 
-from . import isolate, preload, zygote
+from . import preload
 from .errors import AutograderError
 from .sandbox import (
     HOME, KERNEL_OPTIONS, NOBODY, Cgroups, Sandbox, _is_root, jail_command, kernel_environment, readonly_paths,
 )
 from .settings import MiB, Limits
 
+HERE = Path(__file__).parent
+# What runs inside the template's jail: the template itself and the two modules it imports, beside it.
+JAIL_SCRIPTS = ("zygote.py", "isolate.py", "kernel_shortcuts.py")
 LICENCE = "licence"  # the uncovered proc of the template's namespace, in its runtime folder
 SOCKET_POLL_S = 0.002  # how often a forked kernel's sockets are looked for while it starts
 
@@ -187,8 +190,8 @@ class Zygote:
         os.chmod(runtime, 0o755)
         scripts = runtime / "bin"
         scripts.mkdir(mode=0o755)
-        for module in (zygote, isolate):
-            shutil.copyfile(str(module.__file__), scripts / Path(str(module.__file__)).name)
+        for script in JAIL_SCRIPTS:
+            shutil.copyfile(HERE / script, scripts / script)
         (runtime / LICENCE).mkdir(mode=0o755)
         self.control_path = runtime / "control.sock"
         self.server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

@@ -43,9 +43,10 @@ import traceback
 from typing import Any, BinaryIO
 
 try:
-    from . import isolate
-except ImportError:  # run as a script inside the jail, beside a copy of isolate.py
+    from . import isolate, kernel_shortcuts
+except ImportError:  # run as a script inside the jail, beside copies of isolate.py and kernel_shortcuts.py
     import isolate  # type: ignore[no-redef]
+    import kernel_shortcuts  # type: ignore[no-redef]
 
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 HUGE_PAGE = 2 << 20
@@ -155,6 +156,7 @@ def run_kernel(request: dict[str, Any], config: dict[str, Any], environment: dic
 
     app = IPKernelApp.instance()
     app.initialize(arguments)
+    kernel_shortcuts.install(app.shell)
     app.start()
 
 

@@ -27,6 +27,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from conftest import FAST_LIMITS, REPO, by_name, grade, sandbox_leftovers
 from notebooks import TOY_NOTEBOOK
+from test_kernel_shortcuts import CELLS as IPYTHON_SYNTAX
 from autograder import preload, warm
 from autograder.course import Course
 from autograder.run import NotebookRun, run_notebook
@@ -98,6 +99,7 @@ print(json.dumps({
     'traceback_mode': get_ipython().InteractiveTB.mode,
     'execute_sleep': get_ipython().kernel._execute_sleep,
     'history_saved': get_ipython().history_manager.enabled,
+    'transformer': type(get_ipython().input_transformer_manager).__name__,
 }))
 """
 
@@ -207,10 +209,30 @@ def test_forked_kernel_is_jailed_like_a_cold_one() -> None:
     assert all(name == "kernel.json" or name.startswith("kernel-") for name in forked["own_folder"])
     # Both started with the grader's kernel options (`sandbox.KERNEL_OPTIONS`).
     assert forked["traceback_mode"] == "Plain" and forked["execute_sleep"] == 0 and not forked["history_saved"]
+    # Only forked kernels take the shortcuts through IPython's passes; what cells show is the same (below).
+    assert (forked["transformer"], cold["transformer"]) == ("PythonFirstTransformer", "TransformerManager")
     for key in ("uid", "gid", "groups", "caps", "no_new_privs", "network", "source", "hostname", "cwd", "pid",
                 "path", "backend", "traceback_mode", "execute_sleep", "history_saved"):
         assert forked[key] == cold[key], (key, forked[key], cold[key])
     assert forked["env"] == cold["env"]
+
+
+def shown(cells: list[str], limits: Limits) -> list[list[dict]]:
+    """What each cell of a notebook shows, run to its end whatever fails."""
+    notebook = new_notebook(cells=[new_code_cell(code) for code in cells])
+    outcome = asyncio.run(run_notebook(notebook, limits=limits))
+    assert outcome.stopped is None, outcome.stopped
+    return [[{key: value for key, value in output.items() if key != "metadata"} for output in cell.outputs]
+            for cell in notebook.cells]
+
+
+def test_forked_kernels_show_what_cold_ones_show_for_ipython_syntax() -> None:
+    """Forked kernels skip IPython's token pass on valid Python and its await check on cells without
+    `await` or `async` (`kernel_shortcuts`); a cold kernel runs both on every cell."""
+    forked, cold = shown(IPYTHON_SYNTAX, WARM), shown(IPYTHON_SYNTAX, COLD)
+    for cell, forked_outputs, cold_outputs in zip(IPYTHON_SYNTAX, forked, cold, strict=True):
+        assert forked_outputs == cold_outputs, cell
+    assert any(output.get("ename") == "IndentationError" for outputs in cold for output in outputs)
 
 
 def shown_figure_size(limits: Limits) -> tuple[int, int]:

@@ -1,0 +1,75 @@
+"""The forked kernels' shortcuts through IPython's per-cell passes give what IPython's own passes give.
+
+Here against IPython's transformer in this process; test_warm.py runs the same cells in a forked and a
+cold kernel and compares what they show.
+"""
+
+from __future__ import annotations
+
+import pytest
+from IPython.core.inputtransformer2 import TransformerManager
+
+from autograder.kernel_shortcuts import PythonFirstTransformer
+
+# Cells in IPython's own syntax, cells of Python that holds its escape characters, and cells that
+# neither IPython nor Python can read.
+CELLS = [
+    "x = 6\nprint(x % 4, x != 5, f'{x!r}', '%d%%' % x, 'why?')\n",
+    "here = %pwd\nprint(here)",
+    "lines = !echo from a shell\nprint(lines)",
+    "%xmode Plain",
+    "%%capture captured\nprint('hidden')",
+    ",print a b",
+    ";print a b",
+    "/print 1, 2",
+    "len?",
+    "x = [1,\n     2]\nlen??",
+    "\n\n    y = 1\n    print(y + 1)",
+    ">>> z = 3\n>>> print(z)",
+    "In [1]: print('prompt')",
+    "if True:\n        a = 1\n    b = 2",
+    "print('''\n%not a magic\n!nor a command\n''')",
+    "total = (1\n         / 2)\nprint(total)",
+    "import asyncio\nawait asyncio.sleep(0)\nprint('awaited')",
+    "async_value = 'no coroutine'\nprint(async_value)",
+    "def broken(:\n    pass",
+    "print('unterminated",
+    "a = 1\0",
+]
+
+
+def transformed(manager: TransformerManager, cell: str) -> tuple[str, str]:
+    try:
+        return "ok", manager.transform_cell(cell)
+    except Exception as error:  # noqa: BLE001 - the kernel shows the error; both must raise the same one
+        return type(error).__name__, str(error)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_each_cell_comes_out_as_ipython_transforms_it(cell: str) -> None:
+    assert transformed(PythonFirstTransformer(), cell) == transformed(TransformerManager(), cell)
+
+
+def test_valid_python_skips_the_token_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    def token_pass(self: TransformerManager, lines: list[str]) -> list[str]:
+        raise AssertionError("the token pass ran on valid Python")
+
+    monkeypatch.setattr(TransformerManager, "do_token_transforms", token_pass)
+    assert PythonFirstTransformer().transform_cell("x = 6\nprint(x % 4, x != 5)") == "x = 6\nprint(x % 4, x != 5)\n"
+    with pytest.raises(AssertionError, match="token pass ran"):
+        PythonFirstTransformer().transform_cell("x = %pwd")
+
+
+def test_transformers_an_extension_added_are_kept_and_run() -> None:
+    looked_at: list[str] = []
+
+    class Watcher:  # a token transformer that finds nothing, and notes each cell it was shown
+        @classmethod
+        def find(cls, tokens_by_line: list) -> None:
+            looked_at.append("".join(token.string for line in tokens_by_line for token in line))
+
+    manager = PythonFirstTransformer()
+    manager.token_transformers = [*manager.token_transformers, Watcher]
+    manager.cleanup_transforms = [*manager.cleanup_transforms, lambda lines: [line.upper() for line in lines]]
+    assert manager.transform_cell("print('quiet')") == "PRINT('QUIET')\n"
+    assert looked_at == ["PRINT('QUIET')\n"]
