@@ -21,9 +21,9 @@ student's: it only imports modules and forks. Each fork is a three-process chain
   IPKernelApp on its connection file; ZeroMQ contexts are created only there.
 * Between requests the template moves its memory into huge pages (`HugePages`), so forks get cheaper.
 
-This file is copied into the template's jail beside `isolate.py` and run as a
-script with only the standard library and the preloaded packages: it must not
-import the rest of the autograder. Protocol: one JSON object per line.
+This file is copied into the template's jail beside `isolate.py` and `kernel_shortcuts.py` (which each
+forked kernel installs in its IPython shell) and run as a script with only the standard library and the
+preloaded packages: it must not import the rest of the autograder. Protocol: one JSON object per line.
 """
 
 from __future__ import annotations
