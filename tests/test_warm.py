@@ -113,10 +113,16 @@ def fresh_templates() -> Iterator[None]:
     assert sandbox_leftovers() == []
 
 
-def run(cells: list[str], limits: Limits) -> tuple[NotebookRun, list[str]]:
+def executed(cells: list[str], limits: Limits) -> tuple[NotebookRun, NotebookNode]:
+    """A notebook of these code cells, run to its end (whatever a cell raises), and how the run went."""
     notebook: NotebookNode = new_notebook(cells=[new_code_cell(code) for code in cells])
     outcome = asyncio.run(run_notebook(notebook, limits=limits))
     assert outcome.stopped is None, outcome.stopped
+    return outcome, notebook
+
+
+def run(cells: list[str], limits: Limits) -> tuple[NotebookRun, list[str]]:
+    outcome, notebook = executed(cells, limits)
     assert all(cell.status == "ok" for cell in outcome.cells.values()), outcome.cells
     printed = ["".join(o.get("text", "") for o in cell.outputs) for cell in notebook.cells]
     return outcome, printed
@@ -219,9 +225,7 @@ def test_forked_kernel_is_jailed_like_a_cold_one() -> None:
 
 def shown(cells: list[str], limits: Limits) -> list[list[dict]]:
     """What each cell of a notebook shows, run to its end whatever fails."""
-    notebook = new_notebook(cells=[new_code_cell(code) for code in cells])
-    outcome = asyncio.run(run_notebook(notebook, limits=limits))
-    assert outcome.stopped is None, outcome.stopped
+    _, notebook = executed(cells, limits)
     return [[{key: value for key, value in output.items() if key != "metadata"} for output in cell.outputs]
             for cell in notebook.cells]
 
