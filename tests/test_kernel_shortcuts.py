@@ -6,9 +6,14 @@ cold kernel and compares what they show.
 
 from __future__ import annotations
 
+import random
+import sys
+
+import ipykernel.compiler
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
+from autograder import kernel_shortcuts
 from autograder.kernel_shortcuts import PythonFirstTransformer
 
 # Cells in IPython's own syntax, cells of Python that holds its escape characters, and cells that
@@ -73,3 +78,36 @@ def test_transformers_an_extension_added_are_kept_and_run() -> None:
     manager.cleanup_transforms = [*manager.cleanup_transforms, lambda lines: [line.upper() for line in lines]]
     assert manager.transform_cell("print('quiet')") == "PRINT('QUIET')\n"
     assert looked_at == ["PRINT('QUIET')\n"]
+
+
+def random_texts() -> list[str]:
+    """Texts of every length up to 40 characters and some long ones, of 1- to 4-byte UTF-8 characters."""
+    rng = random.Random(2202)
+    alphabets = [(32, 127), (160, 0x7FF), (0x800, 0xD7FF), (0x10000, 0x10FFFF)]
+    texts = [""]
+    for length in [*range(1, 41), 543, 544, 4097, 20000]:
+        for alphabet in ([alphabets[0]], alphabets):
+            texts.append("".join(chr(rng.randrange(*rng.choice(alphabet))) for _ in range(length)))
+    return texts
+
+
+@pytest.mark.parametrize("seed", [ipykernel.compiler.get_tmp_hash_seed(), 0, 0xFFFFFFFF])
+def test_the_cell_hash_is_ipykernels(seed: int) -> None:
+    texts = random_texts()
+    assert {len(text.encode()) % 4 for text in texts} == {0, 1, 2, 3}
+    for text in texts:
+        assert kernel_shortcuts.murmur2_x86(text, seed) == ipykernel.compiler.murmur2_x86(text, seed), text
+
+
+def test_install_takes_the_faster_hash_only_where_numpy_is_imported(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = ipykernel.compiler.murmur2_x86
+    monkeypatch.setattr(ipykernel.compiler, "murmur2_x86", original)
+    shell = type("Shell", (), {"input_transformer_manager": TransformerManager(), "should_run_async": None})
+    monkeypatch.delitem(sys.modules, "numpy")
+    kernel_shortcuts.install(shell())
+    assert ipykernel.compiler.murmur2_x86 is original
+    monkeypatch.undo()
+    monkeypatch.setattr(ipykernel.compiler, "murmur2_x86", original)
+    kernel_shortcuts.install(shell())
+    assert ipykernel.compiler.murmur2_x86 is kernel_shortcuts.murmur2_x86
+    assert ipykernel.compiler.get_file_name("x = 1").endswith(f"{original('x = 1', 0xC70F6907)}.py")

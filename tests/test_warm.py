@@ -100,6 +100,7 @@ print(json.dumps({
     'execute_sleep': get_ipython().kernel._execute_sleep,
     'history_saved': get_ipython().history_manager.enabled,
     'transformer': type(get_ipython().input_transformer_manager).__name__,
+    'cell_hash': __import__('ipykernel.compiler').compiler.murmur2_x86.__module__,
 }))
 """
 
@@ -217,6 +218,7 @@ def test_forked_kernel_is_jailed_like_a_cold_one() -> None:
     assert forked["traceback_mode"] == "Plain" and forked["execute_sleep"] == 0 and not forked["history_saved"]
     # Only forked kernels take the shortcuts through IPython's passes; what cells show is the same (below).
     assert (forked["transformer"], cold["transformer"]) == ("PythonFirstTransformer", "TransformerManager")
+    assert (forked["cell_hash"], cold["cell_hash"]) == ("kernel_shortcuts", "ipykernel.compiler")
     for key in ("uid", "gid", "groups", "caps", "no_new_privs", "network", "source", "hostname", "cwd", "pid",
                 "path", "backend", "traceback_mode", "execute_sleep", "history_saved"):
         assert forked[key] == cold[key], (key, forked[key], cold[key])
@@ -237,6 +239,26 @@ def test_forked_kernels_show_what_cold_ones_show_for_ipython_syntax() -> None:
     for cell, forked_outputs, cold_outputs in zip(IPYTHON_SYNTAX, forked, cold, strict=True):
         assert forked_outputs == cold_outputs, cell
     assert any(output.get("ename") == "IndentationError" for outputs in cold for output in outputs)
+
+
+# Cells that show the name of their own code's file, which ipykernel makes from a hash of the code: UTF-8
+# lengths that leave 0 to 3 bytes after the last 4-byte block, and characters of 1 to 4 bytes.
+NAMED_BY_HASH = [
+    "import warnings\nwarnings.warn('named after its code')",
+    "import inspect\ndef f():\n    pass\nprint(inspect.getfile(f))",
+    "import inspect\ndef g():\n    return 'é'\nprint(inspect.getfile(g))",
+    "import inspect\ndef h():\n    return '€ 🙂'\nprint(inspect.getfile(h), h())",
+    "import inspect\ndef k():\n    return 'abcd'\nprint(inspect.getfile(k))",
+]
+
+
+def test_forked_kernels_name_cells_as_cold_ones_do() -> None:
+    """Forked kernels hash each cell's code with `kernel_shortcuts.murmur2_x86`, cold ones with ipykernel's own."""
+    assert sorted({len(cell.encode()) % 4 for cell in NAMED_BY_HASH}) == [0, 1, 2, 3]
+    forked, cold = shown(NAMED_BY_HASH, WARM), shown(NAMED_BY_HASH, COLD)
+    assert "named after its code" in forked[0][0]["text"] and ".py" in forked[1][0]["text"]
+    for cell, forked_outputs, cold_outputs in zip(NAMED_BY_HASH, forked, cold, strict=True):
+        assert forked_outputs == cold_outputs, cell
 
 
 def shown_figure_size(limits: Limits) -> tuple[int, int]:
