@@ -234,6 +234,8 @@ def jail_command(limits: Limits, *, writable: Path, devices: list[Path] | None =
             jail += ["--symlink", os.readlink(host), str(host)]
         elif host.is_dir():
             jail += ["--ro-bind", str(host), str(host)]
+    # bwrap makes the folder these files are bound in with mode 0700 here: only root could read them.
+    jail += ["--perms", "0755", "--dir", "/etc"]
     for etc in ("ld.so.cache", "localtime", "passwd", "group", "nsswitch.conf", "fonts", "matplotlibrc"):
         jail += ["--ro-bind-try", f"/etc/{etc}", f"/etc/{etc}"]
     # /tmp first: a later tmpfs there would hide anything bound below it (a venv in /tmp, say).

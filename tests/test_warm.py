@@ -70,7 +70,7 @@ import json, random, numpy, torch
 print(json.dumps([random.random(), float(numpy.random.rand()), float(torch.rand(1))]))
 """
 FACTS = """
-import json, os, socket, sys
+import json, os, pwd, socket, sys
 status = dict(line.split(':\\t', 1) for line in open('/proc/self/status').read().splitlines() if ':\\t' in line)
 try:
     socket.create_connection(('1.1.1.1', 53), timeout=3)
@@ -101,6 +101,8 @@ print(json.dumps({
     'history_saved': get_ipython().history_manager.enabled,
     'transformer': type(get_ipython().input_transformer_manager).__name__,
     'cell_hash': __import__('ipykernel.compiler').compiler.murmur2_x86.__module__,
+    'etc': sorted(name for name in ('ld.so.cache', 'passwd', 'group', 'nsswitch.conf') if os.access('/etc/' + name, os.R_OK)),
+    'user': pwd.getpwuid(os.getuid()).pw_name,
 }))
 """
 
@@ -205,6 +207,8 @@ def test_forked_kernel_is_jailed_like_a_cold_one() -> None:
     forked, cold = facts(WARM), facts(COLD)
     assert forked["torch_preloaded"] and not cold["torch_preloaded"], "the warm kernel should come from the template"
     assert forked["uid"] == forked["gid"] == 65534 and forked["groups"] == []
+    # The host files the jail binds into /etc can be read (the dynamic loader's cache above all), and name the user.
+    assert forked["etc"] == ["group", "ld.so.cache", "nsswitch.conf", "passwd"] and forked["user"] == "nobody"
     assert set(forked["caps"].values()) == {"0000000000000000"}, forked["caps"]
     assert forked["no_new_privs"] == "1"
     assert "Network is unreachable" in forked["network"], forked["network"]
@@ -219,7 +223,7 @@ def test_forked_kernel_is_jailed_like_a_cold_one() -> None:
     # Only forked kernels take the shortcuts through IPython's passes; what cells show is the same (below).
     assert (forked["transformer"], cold["transformer"]) == ("PythonFirstTransformer", "TransformerManager")
     assert (forked["cell_hash"], cold["cell_hash"]) == ("kernel_shortcuts", "ipykernel.compiler")
-    for key in ("uid", "gid", "groups", "caps", "no_new_privs", "network", "source", "hostname", "cwd", "pid",
+    for key in ("uid", "gid", "groups", "etc", "user", "caps", "no_new_privs", "network", "source", "hostname", "cwd", "pid",
                 "path", "backend", "traceback_mode", "execute_sleep", "history_saved"):
         assert forked[key] == cold[key], (key, forked[key], cold[key])
     assert forked["env"] == cold["env"]
