@@ -49,7 +49,7 @@ class PythonFirstTransformer(TransformerManager):
 
 
 def murmur2_x86(data: str, seed: int) -> int:
-    """ipykernel's `compiler.murmur2_x86`, the same value about five times as fast; needs NumPy.
+    """ipykernel's `compiler.murmur2_x86`, the same value four to five times as fast; needs NumPy.
 
     The hash names the file of a cell's code, which shows in warnings and `inspect`, so it must be the
     same. It mixes each 4-byte block of the UTF-8 bytes on its own (here all at once, with NumPy) and
