@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_notebook
 
@@ -230,8 +231,13 @@ def test_forked_kernel_is_jailed_like_a_cold_one() -> None:
 
 
 def shown(cells: list[str], limits: Limits) -> list[list[dict]]:
-    """What each cell of a notebook shows, run to its end whatever fails."""
+    """What each cell of a notebook shows, run to its end whatever fails.
+
+    Consecutive writes to one stream count as one output, as a notebook shows them: into how many messages
+    a kernel splits a `print` depends on when its output thread flushes (`2` and a newline, now and then).
+    """
     _, notebook = executed(cells, limits)
+    notebook, _ = CoalesceStreamsPreprocessor().preprocess(notebook, {})
     return [[{key: value for key, value in output.items() if key != "metadata"} for output in cell.outputs]
             for cell in notebook.cells]
 
