@@ -10,6 +10,7 @@ import random
 import sys
 
 import ipykernel.compiler
+import numpy
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
@@ -101,13 +102,13 @@ def test_the_cell_hash_is_ipykernels(seed: int) -> None:
 
 def test_install_takes_the_faster_hash_only_where_numpy_is_imported(monkeypatch: pytest.MonkeyPatch) -> None:
     original = ipykernel.compiler.murmur2_x86
-    monkeypatch.setattr(ipykernel.compiler, "murmur2_x86", original)
+    monkeypatch.setattr(ipykernel.compiler, "murmur2_x86", original)  # put back after the test
     shell = type("Shell", (), {"input_transformer_manager": TransformerManager(), "should_run_async": None})
     monkeypatch.delitem(sys.modules, "numpy")
     kernel_shortcuts.install(shell())
     assert ipykernel.compiler.murmur2_x86 is original
-    monkeypatch.undo()
-    monkeypatch.setattr(ipykernel.compiler, "murmur2_x86", original)
+    monkeypatch.setitem(sys.modules, "numpy", numpy)
     kernel_shortcuts.install(shell())
     assert ipykernel.compiler.murmur2_x86 is kernel_shortcuts.murmur2_x86
-    assert ipykernel.compiler.get_file_name("x = 1").endswith(f"{original('x = 1', 0xC70F6907)}.py")
+    seed = ipykernel.compiler.get_tmp_hash_seed()
+    assert ipykernel.compiler.get_file_name("x = 1").endswith(f"{original('x = 1', seed)}.py")

@@ -242,12 +242,18 @@ def shown(cells: list[str], limits: Limits) -> list[list[dict]]:
             for cell in notebook.cells]
 
 
+def shown_alike(cells: list[str]) -> list[list[dict]]:
+    """What each cell shows in a cold kernel, having checked that a forked kernel shows the same."""
+    forked, cold = shown(cells, WARM), shown(cells, COLD)
+    for cell, forked_outputs, cold_outputs in zip(cells, forked, cold, strict=True):
+        assert forked_outputs == cold_outputs, cell
+    return cold
+
+
 def test_forked_kernels_show_what_cold_ones_show_for_ipython_syntax() -> None:
     """Forked kernels skip IPython's token pass on valid Python and its await check on cells without
     `await` or `async` (`kernel_shortcuts`); a cold kernel runs both on every cell."""
-    forked, cold = shown(IPYTHON_SYNTAX, WARM), shown(IPYTHON_SYNTAX, COLD)
-    for cell, forked_outputs, cold_outputs in zip(IPYTHON_SYNTAX, forked, cold, strict=True):
-        assert forked_outputs == cold_outputs, cell
+    cold = shown_alike(IPYTHON_SYNTAX)
     assert any(output.get("ename") == "IndentationError" for outputs in cold for output in outputs)
 
 
@@ -265,10 +271,8 @@ NAMED_BY_HASH = [
 def test_forked_kernels_name_cells_as_cold_ones_do() -> None:
     """Forked kernels hash each cell's code with `kernel_shortcuts.murmur2_x86`, cold ones with ipykernel's own."""
     assert sorted({len(cell.encode()) % 4 for cell in NAMED_BY_HASH}) == [0, 1, 2, 3]
-    forked, cold = shown(NAMED_BY_HASH, WARM), shown(NAMED_BY_HASH, COLD)
-    assert "named after its code" in forked[0][0]["text"] and ".py" in forked[1][0]["text"]
-    for cell, forked_outputs, cold_outputs in zip(NAMED_BY_HASH, forked, cold, strict=True):
-        assert forked_outputs == cold_outputs, cell
+    cold = shown_alike(NAMED_BY_HASH)
+    assert "named after its code" in cold[0][0]["text"] and ".py" in cold[1][0]["text"]
 
 
 def shown_figure_size(limits: Limits) -> tuple[int, int]:
