@@ -14,7 +14,7 @@ import torch
 from assignments import checks
 from assignments.exchange import _packed
 from autograder.blocks import RUNNER, SplitError, global_names, split
-from autograder.exchange import Unreadable, unpack
+from autograder.exchange import Unreadable, pack, unpack
 
 
 # Splitting
@@ -120,6 +120,70 @@ def test_tensors_and_arrays_come_back_as_data() -> None:
     assert got["device"] == torch.device("cpu") and got["dtype"] is torch.int64
     assert type(got["array"]) is np.ndarray and got["array"].dtype == np.int32 and got["array"].tolist() == [0, 1, 2, 3]
     assert got["nan"] != got["nan"]
+
+
+RAW_DTYPES = [torch.bool, torch.uint8, torch.int8, torch.int16, torch.int32, torch.int64, torch.float16,
+              torch.bfloat16, torch.float32, torch.float64, torch.complex64, torch.complex128]
+
+
+def _some(dtype: torch.dtype, shape: tuple[int, ...]) -> torch.Tensor:
+    return (torch.randn(shape, dtype=torch.float64) * 50).to(dtype)
+
+
+@pytest.mark.parametrize("dtype", RAW_DTYPES)
+@pytest.mark.parametrize("shape", [(), (0,), (7,), (2, 0, 3), (3, 4)])
+def test_plain_tensors_come_back_as_raw_bytes_of_every_dtype_and_shape(dtype: torch.dtype, shape: tuple) -> None:
+    tensor = _some(dtype, shape)
+    entry = _packed(tensor)
+    assert "tensor" in entry and "data" not in entry  # the raw form, not torch.save's
+    got = unpack({"v": entry}, ["v"])["v"]
+    assert type(got) is torch.Tensor and got.dtype == dtype and got.shape == tensor.shape
+    assert torch.equal(got, tensor) and not got.requires_grad
+
+
+def test_raw_tensors_keep_requires_grad_and_the_rest_keep_torch_saves_form() -> None:
+    tracked = torch.randn(3, requires_grad=True) * 2  # not a leaf: comes back as a leaf that requires grad
+    got = _round_trip(tracked)
+    assert got.requires_grad and got.is_leaf and torch.equal(got, tracked.detach())
+    for odd in (torch.randn(3, 4).T, torch.randn(3, dtype=torch.complex64).conj(), torch.nn.Parameter(torch.ones(2)),
+                torch.ones(2, dtype=torch.uint32)):
+        entry = _packed(odd)
+        assert "data" in entry and "tensor" not in entry, odd
+        got = _round_trip(odd)
+        assert type(got) is type(odd) and torch.equal(got, odd)
+
+
+def test_forged_raw_tensors_build_nothing() -> None:
+    good = _packed(torch.arange(4, dtype=torch.int32))["tensor"]
+    forged = [
+        {**good, "dtype": "object"}, {**good, "dtype": "float32; import os"}, {**good, "dtype": "qint8"},
+        {**good, "shape": [5]}, {**good, "shape": [-4, -1]}, {**good, "shape": [2.0, 2]}, {**good, "shape": "4"},
+        {**good, "data": "not base64 !"}, {**good, "data": good["data"][:-4]}, {**good, "grad": "yes"},
+        {**good, "grad": True}, {key: value for key, value in good.items() if key != "grad"}, "a string",
+    ]
+    got = unpack({f"v{i}": {"tensor": entry} for i, entry in enumerate(forged)}, [f"v{i}" for i in range(len(forged))])
+    assert all(isinstance(value, Unreadable) for value in got.values()), got
+    assert torch.equal(unpack({"v": {"tensor": good}}, ["v"])["v"], torch.arange(4, dtype=torch.int32))
+
+
+def test_tensors_go_into_the_kernel_as_raw_storages_and_come_out_as_they_were() -> None:
+    """The grader's inputs, unpickled as the kernel's `receive` does: equal values, dtypes, strides and types."""
+    base = torch.arange(24.0).reshape(4, 6)
+    model = torch.nn.Linear(3, 2)
+    values = {**{f"t_{dtype}": _some(dtype, (2, 3)) for dtype in RAW_DTYPES},
+              "view": base[1:, ::2], "transposed": base.T, "empty": torch.empty(0, 5), "scalar": torch.tensor(2.5),
+              "tracked": torch.ones(3, requires_grad=True), "parameter": torch.nn.Parameter(torch.ones(2)),
+              "model": model, "nested": {"pair": (base, [torch.tensor([True, False])])}}
+    payload = base64.b64decode(pack(values))
+    assert b"_load_from_bytes" not in payload and b"storage" in payload  # torch's own way saves and loads each one
+    got = pickle.loads(payload)
+    for name, value in values.items():
+        if isinstance(value, torch.Tensor):
+            mine = got[name]
+            assert type(mine) is type(value) and mine.dtype == value.dtype and mine.stride() == value.stride()
+            assert torch.equal(mine, value) and mine.requires_grad == value.requires_grad, name
+    assert torch.equal(got["model"].weight, model.weight) and isinstance(got["model"].weight, torch.nn.Parameter)
+    assert torch.equal(got["nested"]["pair"][0], base) and got["nested"]["pair"][1][0].tolist() == [True, False]
 
 
 class _AlwaysEqual:
