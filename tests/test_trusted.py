@@ -178,16 +178,21 @@ def test_values_the_grader_sends_are_the_ones_blocks_see() -> None:
 
 def test_preimport_loads_what_the_tests_import_before_any_grading() -> None:
     """A batch imports its tests' modules while the template starts; a fresh process shows that it happened."""
+    test = "with checks.student():\n    _got = answer()\nassert _got == 1\n"
     notebook = nbformat.v4.new_notebook(cells=[
         new_code_cell("import wave\nfrom json import tool", metadata={"nbgrader": {"locked": True}}),
         new_code_cell("import sched"),  # the student's own cell: tests cannot use what it imports
+        new_code_cell(test, metadata={"nbgrader": {"grade": True, "grade_id": "t", "points": 1, "locked": True}}),
+        new_code_cell("with checks.student():\n    return 1\n",  # a test the grader cannot split: no matter here
+                      metadata={"nbgrader": {"grade": True, "grade_id": "u", "points": 1, "locked": True}}),
     ])
-    code = ("import sys, nbformat\nfrom autograder.trusted import preimport\n"
+    code = ("import sys, nbformat\nfrom autograder.trusted import preimport\nfrom autograder.blocks import split\n"
             "preimport([nbformat.reads(sys.stdin.read(), as_version=4)])\n"
-            "print(sorted(name for name in ('wave', 'json.tool', 'sched') if name in sys.modules))")
+            "print(sorted(name for name in ('wave', 'json.tool', 'sched') if name in sys.modules))\n"
+            f"print(split.cache_info().currsize, split({test!r}).blocks[0].writes, split.cache_info().hits)")
     done = subprocess.run([sys.executable, "-c", code], input=nbformat.writes(notebook), capture_output=True,
                           text=True, check=True)
-    assert done.stdout.strip() == "['json.tool', 'wave']"
+    assert done.stdout.splitlines() == ["['json.tool', 'wave']", "1 frozenset({'_got'}) 1"]
 
 
 def test_grading_threads_never_parse_python_at_the_same_time() -> None:
