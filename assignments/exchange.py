@@ -7,7 +7,8 @@ storage travel raw, and `storage` rebuilds it); after it, `send` publishes the
 names the block assigned. Plain Python data (numbers, strings, and lists, tuples,
 dicts and sets of them) travels as a literal, which the grader reads with
 `ast.literal_eval`; a plain tensor as its dtype, shape and raw bytes, which the
-grader checks and copies into a tensor of its own; anything else as `torch.save`
+grader checks and copies into a tensor of its own, and lists, tuples and dicts of
+these part by part; anything else as `torch.save`
 bytes, which it opens with `torch.load(weights_only=True)`: NumPy arrays and
 containers of tensors come through. Other values (a student's object, a function)
 are reported by their type name only. The raw forms skip torch's serializer, a
@@ -89,6 +90,26 @@ def _is_literal(value: Any, depth: int = 0) -> bool:
     return False
 
 
+def _tree(value: Any, tensor_type: type, depth: int = 0) -> dict[str, Any] | None:
+    """Lists, tuples and dicts (with literal keys) of literals and plain tensors, each part in its own form
+    (a model's outputs, a split of a data set); None when anything else is in them."""
+    kind = type(value)
+    if _is_literal(value):
+        return {"literal": repr(value)}
+    if kind is tensor_type:
+        raw = _raw_tensor(value)
+        return None if raw is None else {"tensor": raw}
+    if depth >= 20:
+        return None
+    if kind is list or kind is tuple:
+        items = [_tree(item, tensor_type, depth + 1) for item in value]
+        return None if None in items else {kind.__name__: items}
+    if kind is dict and all(_is_literal(key) for key in value):
+        pairs = [[repr(key), _tree(item, tensor_type, depth + 1)] for key, item in value.items()]
+        return None if any(item is None for _, item in pairs) else {"dict": pairs}
+    return None
+
+
 def _packed(value: Any) -> dict[str, Any]:
     if _is_literal(value):
         return {"literal": repr(value)}
@@ -102,6 +123,10 @@ def _packed(value: Any) -> dict[str, Any]:
         raw = _raw_tensor(value)
         if raw is not None:
             return {**packed, "tensor": raw}
+    elif kind in _CONTAINERS:
+        tree = _tree(value, torch.Tensor)
+        if tree is not None:
+            return {**packed, "tree": tree}
     buffer = io.BytesIO()
     try:
         torch.save(value, buffer)

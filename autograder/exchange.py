@@ -3,7 +3,8 @@
 Into the kernel go the inputs of a `checks.student()` block, pickled: the
 grader made them, and the kernel may do what it likes with them. Out of the
 kernel come only Python literals, read with `ast.literal_eval`, plain tensors
-as a dtype, a shape and bytes, checked and copied into a new tensor, and what
+as a dtype, a shape and bytes, checked and copied into a new tensor, lists,
+tuples and dicts of these, part by part, and what
 `torch.load(weights_only=True)` accepts (NumPy arrays, containers of tensors):
 none of these builds an object of the student's choosing, so nothing the
 student wrote runs in the grader. A value it refuses becomes an `Unreadable`, which fails any test that
@@ -124,15 +125,49 @@ def _raw_tensor(raw: Any) -> torch.Tensor | None:
     return values.reshape(shape).requires_grad_(raw["grad"])
 
 
-def _load(name: str, entry: Any) -> Any:
-    if isinstance(entry, dict) and "tensor" in entry:
-        tensor = _raw_tensor(entry["tensor"])
-        return tensor if tensor is not None else Unreadable(name, "not plain data")
-    if isinstance(entry, dict) and isinstance(entry.get("literal"), str):
+class _NotData(ValueError):
+    pass
+
+
+def _tree(node: Any, depth: int = 0) -> Any:
+    """A list, tuple or dict a kernel sent part by part (`assignments.exchange._tree`); _NotData if unsound."""
+    if not isinstance(node, dict) or len(node) != 1 or depth > 20:
+        raise _NotData
+    (kind, content), = node.items()
+    if kind == "literal" and isinstance(content, str):
+        return _literal(content)
+    if kind == "tensor":
+        tensor = _raw_tensor(content)
+        if tensor is None:
+            raise _NotData
+        return tensor
+    if kind in ("list", "tuple") and isinstance(content, list):
+        items = [_tree(item, depth + 1) for item in content]
+        return items if kind == "list" else tuple(items)
+    if kind == "dict" and isinstance(content, list):
+        if not all(isinstance(pair, list) and len(pair) == 2 and isinstance(pair[0], str) for pair in content):
+            raise _NotData
         try:
-            return ast.literal_eval(entry["literal"])
-        except Exception:  # not a literal after all (or one too deep to read): not data
-            return Unreadable(name, "not plain data")
+            return {_literal(key): _tree(item, depth + 1) for key, item in content}
+        except TypeError:  # a key that cannot be one (a list)
+            raise _NotData from None
+    raise _NotData
+
+
+def _literal(text: str) -> Any:
+    try:
+        return ast.literal_eval(text)
+    except Exception:  # not a literal after all (or one too deep to read): not data
+        raise _NotData from None
+
+
+def _load(name: str, entry: Any) -> Any:
+    for form in ("literal", "tensor", "tree"):
+        if isinstance(entry, dict) and form in entry:
+            try:
+                return _tree(entry[form]) if form == "tree" else _tree({form: entry[form]})
+            except _NotData:
+                return Unreadable(name, "not plain data")
     if isinstance(entry, dict) and isinstance(entry.get("data"), str):
         try:
             return torch.load(io.BytesIO(base64.b64decode(entry["data"], validate=True)), weights_only=True)

@@ -166,6 +166,39 @@ def test_forged_raw_tensors_build_nothing() -> None:
     assert torch.equal(unpack({"v": {"tensor": good}}, ["v"])["v"], torch.arange(4, dtype=torch.int32))
 
 
+def test_lists_tuples_and_dicts_of_tensors_come_back_part_by_part() -> None:
+    values = torch.randn(4, 2)
+    value = (values[:3], values[3:], [1, "a", {"k": torch.tensor([True])}], {(1, 2): torch.arange(3), "n": None})
+    entry = _packed(value)
+    assert "tree" in entry and "data" not in entry
+    got = _round_trip(value)
+    assert type(got) is tuple and type(got[2]) is list and type(got[2][2]) is dict
+    assert torch.equal(got[0], values[:3]) and torch.equal(got[1], values[3:])
+    assert got[2][:2] == [1, "a"] and torch.equal(got[2][2]["k"], torch.tensor([True]))
+    assert torch.equal(got[3][(1, 2)], torch.arange(3)) and got[3]["n"] is None
+    # A container with anything else in it keeps torch.save's form, whole.
+    mixed = [torch.ones(2), np.arange(3)]
+    assert "data" in _packed(mixed) and "tree" not in _packed(mixed)
+    got = _round_trip(mixed)
+    assert torch.equal(got[0], torch.ones(2)) and got[1].tolist() == [0, 1, 2]
+
+
+def test_forged_trees_build_nothing(tmp_path: Path) -> None:
+    tensor = _packed(torch.ones(2))["tensor"]
+    deep: dict = {"literal": "1"}
+    for _ in range(30):
+        deep = {"list": [deep]}
+    forged = [
+        {"list": [{"literal": "__import__('os').system('touch " + str(tmp_path / "pwned") + "')"}]},
+        {"tuple": [{"tensor": {**tensor, "dtype": "object"}}]}, {"set": [{"literal": "1"}]},
+        {"dict": [["[1]", {"literal": "1"}]]}, {"dict": [[1, {"literal": "1"}]]}, {"dict": [["1"]]},
+        {"list": [{"literal": "1", "tensor": tensor}]}, {"list": "not a list"}, {"list": [{"data": "x"}]}, deep,
+    ]
+    got = unpack({f"v{i}": {"tree": tree} for i, tree in enumerate(forged)}, [f"v{i}" for i in range(len(forged))])
+    assert all(isinstance(value, Unreadable) for value in got.values()), got
+    assert not (tmp_path / "pwned").exists()
+
+
 def test_tensors_go_into_the_kernel_as_raw_storages_and_come_out_as_they_were() -> None:
     """The grader's inputs, unpickled as the kernel's `receive` does: equal values, dtypes, strides and types."""
     base = torch.arange(24.0).reshape(4, 6)
