@@ -90,22 +90,24 @@ def _is_literal(value: Any, depth: int = 0) -> bool:
     return False
 
 
-def _tree(value: Any, tensor_type: type, depth: int = 0) -> dict[str, Any] | None:
-    """Lists, tuples and dicts (with literal keys) of literals and plain tensors, each part in its own form
-    (a model's outputs, a split of a data set); None when anything else is in them."""
+def _tree(value: Any, depth: int = 0) -> dict[str, Any] | None:
+    """A plain tensor, or lists, tuples and dicts (with literal keys) of literals and plain tensors, each part in
+    its own form (a model's outputs, a split of a data set); None when anything else is in them."""
+    import torch  # imported already: only called where a tensor may exist
+
     kind = type(value)
     if _is_literal(value):
         return {"literal": repr(value)}
-    if kind is tensor_type:
+    if kind is torch.Tensor:
         raw = _raw_tensor(value)
         return None if raw is None else {"tensor": raw}
     if depth >= 20:
         return None
     if kind is list or kind is tuple:
-        items = [_tree(item, tensor_type, depth + 1) for item in value]
+        items = [_tree(item, depth + 1) for item in value]
         return None if None in items else {kind.__name__: items}
     if kind is dict and all(_is_literal(key) for key in value):
-        pairs = [[repr(key), _tree(item, tensor_type, depth + 1)] for key, item in value.items()]
+        pairs = [[repr(key), _tree(item, depth + 1)] for key, item in value.items()]
         return None if any(item is None for _, item in pairs) else {"dict": pairs}
     return None
 
@@ -119,12 +121,8 @@ def _packed(value: Any) -> dict[str, Any]:
         return packed  # no tensor or array can exist yet: not data, and no need to load torch to say so
     import torch
 
-    if kind is torch.Tensor:
-        raw = _raw_tensor(value)
-        if raw is not None:
-            return {**packed, "tensor": raw}
-    elif kind in _CONTAINERS:
-        tree = _tree(value, torch.Tensor)
+    if kind is torch.Tensor or kind in _CONTAINERS:
+        tree = _tree(value)
         if tree is not None:
             return {**packed, "tree": tree}
     buffer = io.BytesIO()

@@ -107,7 +107,7 @@ def fetch_request(names: list[str]) -> str:
 _RAW_DTYPES = {name: getattr(torch, name) for name in kernel_half.RAW_DTYPES}
 
 
-def _raw_tensor(raw: Any) -> torch.Tensor | None:
+def _from_raw(raw: Any) -> torch.Tensor | None:
     """The tensor a kernel sent as dtype, shape, `requires_grad` and bytes; None unless every part is sound."""
     if not isinstance(raw, dict) or not isinstance(raw.get("data"), str) or type(raw.get("grad")) is not bool:
         return None
@@ -130,14 +130,15 @@ class _NotData(ValueError):
 
 
 def _tree(node: Any, depth: int = 0) -> Any:
-    """A list, tuple or dict a kernel sent part by part (`assignments.exchange._tree`); _NotData if unsound."""
+    """A literal, a plain tensor, or a list, tuple or dict of them that a kernel sent part by part
+    (`assignments.exchange._tree`); _NotData if any part is unsound."""
     if not isinstance(node, dict) or len(node) != 1 or depth > 20:
         raise _NotData
     (kind, content), = node.items()
     if kind == "literal" and isinstance(content, str):
         return _literal(content)
     if kind == "tensor":
-        tensor = _raw_tensor(content)
+        tensor = _from_raw(content)
         if tensor is None:
             raise _NotData
         return tensor
@@ -162,12 +163,11 @@ def _literal(text: str) -> Any:
 
 
 def _load(name: str, entry: Any) -> Any:
-    for form in ("literal", "tensor", "tree"):
-        if isinstance(entry, dict) and form in entry:
-            try:
-                return _tree(entry[form]) if form == "tree" else _tree({form: entry[form]})
-            except _NotData:
-                return Unreadable(name, "not plain data")
+    if isinstance(entry, dict) and ("tree" in entry or "literal" in entry):
+        try:
+            return _tree(entry["tree"] if "tree" in entry else {"literal": entry["literal"]})
+        except _NotData:
+            return Unreadable(name, "not plain data")
     if isinstance(entry, dict) and isinstance(entry.get("data"), str):
         try:
             return torch.load(io.BytesIO(base64.b64decode(entry["data"], validate=True)), weights_only=True)

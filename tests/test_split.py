@@ -135,7 +135,7 @@ def _some(dtype: torch.dtype, shape: tuple[int, ...]) -> torch.Tensor:
 def test_plain_tensors_come_back_as_raw_bytes_of_every_dtype_and_shape(dtype: torch.dtype, shape: tuple) -> None:
     tensor = _some(dtype, shape)
     entry = _packed(tensor)
-    assert "tensor" in entry and "data" not in entry  # the raw form, not torch.save's
+    assert "tensor" in entry["tree"] and "data" not in entry  # the raw form, not torch.save's
     got = unpack({"v": entry}, ["v"])["v"]
     assert type(got) is torch.Tensor and got.dtype == dtype and got.shape == tensor.shape
     assert torch.equal(got, tensor) and not got.requires_grad
@@ -148,22 +148,23 @@ def test_raw_tensors_keep_requires_grad_and_the_rest_keep_torch_saves_form() -> 
     for odd in (torch.randn(3, 4).T, torch.randn(3, dtype=torch.complex64).conj(), torch.nn.Parameter(torch.ones(2)),
                 torch.ones(2, dtype=torch.uint32)):
         entry = _packed(odd)
-        assert "data" in entry and "tensor" not in entry, odd
+        assert "data" in entry and "tree" not in entry, odd
         got = _round_trip(odd)
         assert type(got) is type(odd) and torch.equal(got, odd)
 
 
 def test_forged_raw_tensors_build_nothing() -> None:
-    good = _packed(torch.arange(4, dtype=torch.int32))["tensor"]
+    good = _packed(torch.arange(4, dtype=torch.int32))["tree"]["tensor"]
     forged = [
         {**good, "dtype": "object"}, {**good, "dtype": "float32; import os"}, {**good, "dtype": "qint8"},
         {**good, "shape": [5]}, {**good, "shape": [-4, -1]}, {**good, "shape": [2.0, 2]}, {**good, "shape": "4"},
         {**good, "data": "not base64 !"}, {**good, "data": good["data"][:-4]}, {**good, "grad": "yes"},
         {**good, "grad": True}, {key: value for key, value in good.items() if key != "grad"}, "a string",
     ]
-    got = unpack({f"v{i}": {"tensor": entry} for i, entry in enumerate(forged)}, [f"v{i}" for i in range(len(forged))])
+    got = unpack({f"v{i}": {"tree": {"tensor": entry}} for i, entry in enumerate(forged)},
+                 [f"v{i}" for i in range(len(forged))])
     assert all(isinstance(value, Unreadable) for value in got.values()), got
-    assert torch.equal(unpack({"v": {"tensor": good}}, ["v"])["v"], torch.arange(4, dtype=torch.int32))
+    assert torch.equal(unpack({"v": {"tree": {"tensor": good}}}, ["v"])["v"], torch.arange(4, dtype=torch.int32))
 
 
 def test_lists_tuples_and_dicts_of_tensors_come_back_part_by_part() -> None:
@@ -184,7 +185,7 @@ def test_lists_tuples_and_dicts_of_tensors_come_back_part_by_part() -> None:
 
 
 def test_forged_trees_build_nothing(tmp_path: Path) -> None:
-    tensor = _packed(torch.ones(2))["tensor"]
+    tensor = _packed(torch.ones(2))["tree"]["tensor"]
     deep: dict = {"literal": "1"}
     for _ in range(30):
         deep = {"list": [deep]}
