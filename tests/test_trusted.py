@@ -6,6 +6,7 @@ Real kernels in the real sandbox, graded through the Python API (`grade_submissi
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 import threading
@@ -193,6 +194,14 @@ def test_preimport_loads_what_the_tests_import_before_any_grading() -> None:
     done = subprocess.run([sys.executable, "-c", code], input=nbformat.writes(notebook), capture_output=True,
                           text=True, check=True)
     assert done.stdout.splitlines() == ["['json.tool', 'wave']", "1 frozenset({'_got'}) 1"]
+
+
+def test_the_grader_runs_torch_on_one_thread() -> None:
+    """The tests' tensors are small; a pool of torch threads in the grader would spin on the kernels' cores."""
+    code = "import torch\nbefore = torch.get_num_threads()\nimport autograder.trusted\nprint(before, torch.get_num_threads())"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "OMP_NUM_THREADS": "2"})
+    assert done.stdout.split() == ["2", "1"]
 
 
 def test_grading_threads_never_parse_python_at_the_same_time() -> None:
