@@ -17,6 +17,7 @@ its marker and grades nothing.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import os
@@ -256,6 +257,9 @@ def autograde(
                     warm.prestart(limits, preload.for_assignments(course, chosen))
                     notebooks = [notebook for assignment in files.values() for notebook in assignment.source.values()]
                     threading.Thread(target=preimport, args=(notebooks,), name="preimport", daemon=True).start()
+                    # What this process has made so far (torch, nbgrader, the gradebook's models) lasts as long as
+                    # it does: frozen, the collector's full passes during the batch walk only what grading makes.
+                    gc.freeze()
                 with contextlib.closing(open_backend(scheduler=scheduler, jobs=jobs, resources=resources)) as backend:
                     lost = grade_all(todo, backend, files, limits, keep=keep, progress=bar)
                 for job in all_jobs:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -171,6 +172,18 @@ def test_one_command_grades_several_assignments(toy_course: Course, tmp_path: Pa
                     for assignment in ("toy", "toy2") for s in gb.find_assignment(assignment).submissions}
     assert recorded == expected
     assert sandbox_leftovers() == []
+
+
+def test_a_batch_grades_with_what_came_before_frozen(toy_course: Course, tmp_path: Path) -> None:
+    """What the grader imported before the batch (torch, nbgrader) is frozen while it grades: the collector's full
+    passes walk only what grading makes."""
+    root = make_course(toy_course, tmp_path / "course", {"ada": HONEST["ada"]})
+    gc.unfreeze()  # whatever an earlier test left frozen in this process
+    frozen_while_grading: list[int] = []
+    graded = batch.autograde(course_root=root, assignments=["toy"], jobs=1, limits=Limits.from_pairs(FAST_LIMITS),
+                             progress=False, on_result=lambda _: frozen_while_grading.append(gc.get_freeze_count()))
+    assert [item.result.score for item in graded] == [7]
+    assert frozen_while_grading[0] > 10_000
 
 
 def test_scores_equal_nbgrader_autograde(toy_course: Course, tmp_path: Path) -> None:
