@@ -259,6 +259,8 @@ def autograde(
                     threading.Thread(target=preimport, args=(notebooks,), name="preimport", daemon=True).start()
                     # What this process has made so far (torch, nbgrader, the gradebook's models) lasts as long as
                     # it does: frozen, the collector's full passes during the batch walk only what grading makes.
+                    # Garbage goes first, or it would stay for good (this runs while the template still imports).
+                    gc.collect()
                     gc.freeze()
                 with contextlib.closing(open_backend(scheduler=scheduler, jobs=jobs, resources=resources)) as backend:
                     lost = grade_all(todo, backend, files, limits, keep=keep, progress=bar)

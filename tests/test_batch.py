@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -176,14 +177,32 @@ def test_one_command_grades_several_assignments(toy_course: Course, tmp_path: Pa
 
 def test_a_batch_grades_with_what_came_before_frozen(toy_course: Course, tmp_path: Path) -> None:
     """What the grader imported before the batch (torch, nbgrader) is frozen while it grades: the collector's full
-    passes walk only what grading makes."""
+    passes walk only what grading makes. Garbage is collected first, not frozen for good."""
     root = make_course(toy_course, tmp_path / "course", {"ada": HONEST["ada"]})
     gc.unfreeze()  # whatever an earlier test left frozen in this process
+    garbage = Cycle()
+    garbage.itself = garbage
+    collected = weakref.finalize(garbage, lambda: None)
+    del garbage
     frozen_while_grading: list[int] = []
-    graded = batch.autograde(course_root=root, assignments=["toy"], jobs=1, limits=Limits.from_pairs(FAST_LIMITS),
-                             progress=False, on_result=lambda _: frozen_while_grading.append(gc.get_freeze_count()))
+    collecting = gc.isenabled()
+    gc.disable()  # only the batch's own collection may find the garbage
+    try:
+        graded = batch.autograde(course_root=root, assignments=["toy"], jobs=1,
+                                 limits=Limits.from_pairs(FAST_LIMITS), progress=False,
+                                 on_result=lambda _: frozen_while_grading.append(gc.get_freeze_count()))
+    finally:
+        if collecting:
+            gc.enable()
     assert [item.result.score for item in graded] == [7]
     assert frozen_while_grading[0] > 10_000
+    assert not collected.alive, "garbage made before the batch was frozen with the rest: it would never be collected"
+
+
+class Cycle:
+    """An object that refers to itself: garbage only the cycle collector finds."""
+
+    itself: Cycle | None = None
 
 
 def test_scores_equal_nbgrader_autograde(toy_course: Course, tmp_path: Path) -> None:
