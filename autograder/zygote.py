@@ -154,7 +154,8 @@ def run_kernel(request: dict[str, Any], config: dict[str, Any], environment: dic
     os.close(null)
     from ipykernel.kernelapp import IPKernelApp
 
-    app = IPKernelApp.instance()
+    # stdout and stderr that skip flushes with nothing to send (`kernel_shortcuts.QuietFlushStream`).
+    app = IPKernelApp.instance(outstream_class=f"{kernel_shortcuts.__name__}.QuietFlushStream")
     app.initialize(arguments)
     kernel_shortcuts.install(app.shell)
     app.start()

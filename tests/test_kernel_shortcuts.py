@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import random
 import sys
+from collections.abc import Callable, Iterator
 
 import ipykernel.compiler
 import numpy
 import pytest
+import zmq
 from IPython.core.inputtransformer2 import TransformerManager
+from ipykernel.iostream import IOPubThread, OutStream
+from jupyter_client.session import Session
 
 from autograder import kernel_shortcuts
-from autograder.kernel_shortcuts import PythonFirstTransformer
+from autograder.kernel_shortcuts import PythonFirstTransformer, QuietFlushStream
 
 # Cells in IPython's own syntax, cells of Python that holds its escape characters, and cells that
 # neither IPython nor Python can read.
@@ -112,3 +116,59 @@ def test_install_takes_the_faster_hash_only_where_numpy_is_imported(monkeypatch:
     assert ipykernel.compiler.murmur2_x86 is kernel_shortcuts.murmur2_x86
     seed = ipykernel.compiler.get_tmp_hash_seed()
     assert ipykernel.compiler.get_file_name("x = 1").endswith(f"{original('x = 1', seed)}.py")
+
+
+@pytest.fixture
+def output_thread() -> Iterator[IOPubThread]:
+    """ipykernel's IOPub thread, publishing on a socket no one reads."""
+    context = zmq.Context()
+    socket = context.socket(zmq.PUB)
+    socket.bind("inproc://katas-iopub")
+    thread = IOPubThread(socket)
+    thread.start()
+    try:
+        yield thread
+    finally:
+        thread.stop()
+        thread.close()
+        context.term()
+
+
+def handed_to(thread: IOPubThread, action: Callable[[], object]) -> int:
+    """How many tasks `action` hands to the IOPub thread."""
+    handed: list[object] = []
+    schedule = thread.schedule
+    thread.schedule = lambda task: (handed.append(task), schedule(task))[1]  # type: ignore[method-assign]
+    try:
+        action()
+    finally:
+        thread.schedule = schedule  # type: ignore[method-assign]
+    return len(handed)
+
+
+@pytest.mark.parametrize("stream_class", [OutStream, QuietFlushStream])
+def test_a_flush_sends_what_was_written_before_it_returns(stream_class: type[OutStream],
+                                                          output_thread: IOPubThread) -> None:
+    sent: list[str] = []
+
+    class Recording(Session):
+        def send(self, stream: object, message: dict, *args: object, **kwargs: object) -> dict:  # type: ignore[override]
+            sent.append(message["content"]["text"])
+            return super().send(stream, message, *args, **kwargs)
+
+    stream = stream_class(Recording(), output_thread, "stdout", watchfd=False)
+    for text in ["one\n", "two", " and three\n"]:
+        stream.write(text)
+        stream.flush()
+        assert "".join(sent).endswith(text)
+    assert "".join(sent) == "one\ntwo and three\n"
+
+
+def test_a_flush_with_nothing_to_send_does_not_wait_on_the_output_thread(output_thread: IOPubThread) -> None:
+    plain = OutStream(Session(), output_thread, "stdout", watchfd=False)
+    quiet = QuietFlushStream(Session(), output_thread, "stdout", watchfd=False)
+    assert handed_to(output_thread, plain.flush) == 2  # its flush, then the event it waits for
+    assert handed_to(output_thread, quiet.flush) == 0
+    quiet.write("text")
+    assert handed_to(output_thread, quiet.flush) == 3  # its flush, the message, the event
+    assert handed_to(output_thread, quiet.flush) == 0

@@ -102,6 +102,7 @@ print(json.dumps({
     'history_saved': get_ipython().history_manager.enabled,
     'transformer': type(get_ipython().input_transformer_manager).__name__,
     'cell_hash': __import__('ipykernel.compiler').compiler.murmur2_x86.__module__,
+    'streams': sorted({type(sys.stdout).__name__, type(sys.stderr).__name__}),
     'etc': sorted(name for name in ('ld.so.cache', 'passwd', 'group', 'nsswitch.conf') if os.access('/etc/' + name, os.R_OK)),
     'user': pwd.getpwuid(os.getuid()).pw_name,
 }))
@@ -224,6 +225,7 @@ def test_forked_kernel_is_jailed_like_a_cold_one() -> None:
     # Only forked kernels take the shortcuts through IPython's passes; what cells show is the same (below).
     assert (forked["transformer"], cold["transformer"]) == ("PythonFirstTransformer", "TransformerManager")
     assert (forked["cell_hash"], cold["cell_hash"]) == ("kernel_shortcuts", "ipykernel.compiler")
+    assert (forked["streams"], cold["streams"]) == (["QuietFlushStream"], ["OutStream"])
     for key in ("uid", "gid", "groups", "etc", "user", "caps", "no_new_privs", "network", "source", "hostname", "cwd", "pid",
                 "path", "backend", "traceback_mode", "execute_sleep", "history_saved"):
         assert forked[key] == cold[key], (key, forked[key], cold[key])
@@ -255,6 +257,36 @@ def test_forked_kernels_show_what_cold_ones_show_for_ipython_syntax() -> None:
     `await` or `async` (`kernel_shortcuts`); a cold kernel runs both on every cell."""
     cold = shown_alike(IPYTHON_SYNTAX)
     assert any(output.get("ename") == "IndentationError" for outputs in cold for output in outputs)
+
+
+# Cells that write to stdout and stderr around displays, errors, threads and flushes of their own: forked
+# kernels skip flushes with nothing to send (`kernel_shortcuts.QuietFlushStream`), and no output may be lost
+# or land in another cell for it.
+STREAMS = [
+    "print('out')",
+    "import sys\nprint('err', file=sys.stderr)\nprint('out again')",
+    "import sys\nsys.stdout.write('no newline')",
+    "import sys\nsys.stdout.flush()\nsys.stderr.flush()",
+    "from IPython.display import display\nprint('before')\ndisplay('shown')\nprint('after')",
+    "print('then fails')\nraise ValueError('boom')",
+    "import threading\nthread = threading.Thread(target=print, args=('from a thread',))\nthread.start()\nthread.join()",
+    "import time\nfor i in range(3):\n    print(i, flush=True)\n    time.sleep(0.01)",
+    "print('last value next')\n42",
+    "",
+]
+
+
+def test_forked_kernels_show_what_cold_ones_show_of_streams() -> None:
+    cold = shown_alike(STREAMS)
+    assert cold[0] == [{"output_type": "stream", "name": "stdout", "text": "out\n"}]
+    assert [output.get("text") for output in cold[4] if output["output_type"] == "stream"] == ["before\n", "after\n"]
+
+
+def test_each_cells_output_stays_with_it() -> None:
+    """Three hundred cells in a row, each printing to a stream: every cell shows exactly what it printed."""
+    cells = [f"import sys\nprint({i}, file=sys.stderr if {i} % 3 else sys.stdout)" for i in range(300)]
+    _, printed = run(cells, WARM)
+    assert printed == [f"{i}\n" for i in range(300)]
 
 
 # Cells that show the name of their own code's file, which ipykernel makes from a hash of the code: UTF-8
