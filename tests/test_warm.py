@@ -103,6 +103,7 @@ print(json.dumps({
     'transformer': type(get_ipython().input_transformer_manager).__name__,
     'cell_hash': __import__('ipykernel.compiler').compiler.murmur2_x86.__module__,
     'streams': sorted({type(sys.stdout).__name__, type(sys.stderr).__name__}),
+    'collector': __import__('gc').isenabled(),
     'etc': sorted(name for name in ('ld.so.cache', 'passwd', 'group', 'nsswitch.conf') if os.access('/etc/' + name, os.R_OK)),
     'user': pwd.getpwuid(os.getuid()).pw_name,
 }))
@@ -206,7 +207,10 @@ def facts(limits: Limits) -> dict:
 
 
 def test_forked_kernel_is_jailed_like_a_cold_one() -> None:
-    forked, cold = facts(WARM), facts(COLD)
+    forked = facts(WARM)
+    (template,) = warm._templates.values()
+    assert template.ready["collections"] == 0, "the template should import with the garbage collector off"
+    cold = facts(COLD)
     assert forked["torch_preloaded"] and not cold["torch_preloaded"], "the warm kernel should come from the template"
     assert forked["uid"] == forked["gid"] == 65534 and forked["groups"] == []
     # The host files the jail binds into /etc can be read (the dynamic loader's cache above all), and name the user.
@@ -226,8 +230,10 @@ def test_forked_kernel_is_jailed_like_a_cold_one() -> None:
     assert (forked["transformer"], cold["transformer"]) == ("PythonFirstTransformer", "TransformerManager")
     assert (forked["cell_hash"], cold["cell_hash"]) == ("kernel_shortcuts", "ipykernel.compiler")
     assert (forked["streams"], cold["streams"]) == (["QuietFlushStream"], ["OutStream"])
+    # The template imports without the garbage collector; its forks have it on, as a cold kernel does.
+    assert forked["collector"] and cold["collector"]
     for key in ("uid", "gid", "groups", "etc", "user", "caps", "no_new_privs", "network", "source", "hostname", "cwd", "pid",
-                "path", "backend", "traceback_mode", "execute_sleep", "history_saved"):
+                "path", "backend", "traceback_mode", "execute_sleep", "history_saved", "collector"):
         assert forked[key] == cold[key], (key, forked[key], cold[key])
     assert forked["env"] == cold["env"]
 
