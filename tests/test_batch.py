@@ -145,17 +145,22 @@ def test_a_killed_batch_resumes_without_grading_twice(toy_course: Course, tmp_pa
     }
 
 
-def test_one_command_grades_several_assignments(toy_course: Course, tmp_path: Path) -> None:
-    """`autograde '*'` grades every assignment's submissions in one batch, each against its own tests."""
-    root = make_course(toy_course, tmp_path / "course", {"ada": HONEST["ada"], "ben": HONEST["ben"]})
-    # A second assignment: the toy's notebooks under another id, with its own catalog entry.
+def two_assignments(toy: Course, root: Path) -> Path:
+    """A course of two assignments: toy (ada, ben) and toy2, the toy's notebooks under another id (ada, cleo)."""
+    make_course(toy, root, {"ada": HONEST["ada"], "ben": HONEST["ben"]})
     with (root / "catalog.toml").open("a") as catalog:
         catalog.write((root / "catalog.toml").read_text().replace('id = "toy"', 'id = "toy2"'))
     for folder in ("source", "release"):
         shutil.copytree(root / folder / "toy", root / folder / "toy2")
     for student, make in {"ada": HONEST["ben"], "cleo": HONEST["cleo"]}.items():
         (root / "submitted" / student / "toy2").mkdir(parents=True)
-        nbformat.write(make(toy_course), root / "submitted" / student / "toy2" / TOY_NOTEBOOK)
+        nbformat.write(make(toy), root / "submitted" / student / "toy2" / TOY_NOTEBOOK)
+    return root
+
+
+def test_one_command_grades_several_assignments(toy_course: Course, tmp_path: Path) -> None:
+    """`autograde '*'` grades every assignment's submissions in one batch, each against its own tests."""
+    root = two_assignments(toy_course, tmp_path / "course")
 
     bad = run_cli("autograde", "toy", "nosuch*", "--course", str(root), cwd=root)
     assert bad.returncode == 2 and "no assignment 'nosuch*'" in bad.stderr and "toy, toy2" in bad.stderr
@@ -173,6 +178,26 @@ def test_one_command_grades_several_assignments(toy_course: Course, tmp_path: Pa
                     for assignment in ("toy", "toy2") for s in gb.find_assignment(assignment).submissions}
     assert recorded == expected
     assert sandbox_leftovers() == []
+
+
+def test_assignments_take_turns_and_results_come_back_in_order(toy_course: Course, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The jobs go to the workers with the assignments taking turns; the results come back by assignment, then
+    student, and the gradebook is the same whatever the order."""
+    root = two_assignments(toy_course, tmp_path / "course")
+    handed: list[tuple[str, str]] = []
+    real_grade_all = batch.grade_all
+
+    def grade_all(todo: list[batch.Job], *args: object, **kwargs: object) -> list[batch.Job]:
+        handed.extend((job.student, job.assignment) for job in todo)
+        return real_grade_all(todo, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "grade_all", grade_all)
+    graded = batch.autograde(course_root=root, assignments=["*"], jobs=2, limits=Limits.from_pairs(FAST_LIMITS),
+                             progress=False)
+    assert handed == [("ada", "toy"), ("ada", "toy2"), ("ben", "toy"), ("cleo", "toy2")]
+    assert [(item.student, item.result.assignment, item.result.score) for item in graded] == [
+        ("ada", "toy", 7), ("ben", "toy", 6), ("ada", "toy2", 6), ("cleo", "toy2", 0)]
 
 
 def test_a_batch_grades_with_what_came_before_frozen(toy_course: Course, tmp_path: Path) -> None:
