@@ -1,4 +1,4 @@
-"""Four of ipykernel's costs on every cell, cut where they provably change nothing.
+"""Five of ipykernel's costs on every cell, cut where they provably change nothing.
 
 Before it runs a cell, ipykernel puts it through IPython's input transformer twice (once itself, once in
 `run_cell`) and compiles it twice more to ask whether it awaits at top level: about 0.75 ms for a cell of
@@ -6,7 +6,8 @@ Before it runs a cell, ipykernel puts it through IPython's input transformer twi
 names the cell's code after a hash of it, computed in pure Python a character at a time: 0.15 µs a
 character, and the grader's test blocks carry their inputs in their code (tens of kilobytes a notebook).
 And it flushes stdout and stderr at least four times a cell, each time waiting on its output thread, even
-when there is nothing to send (`QuietFlushStream`).
+when there is nothing to send (`QuietFlushStream`); and it sends each cell's code back out on IOPub
+(`execute_input`), for other frontends watching the kernel, of which a graded kernel has none.
 Forked kernels install these shortcuts (`zygote.py`, which runs inside the jail and imports nothing else
 of the autograder); what a cell shows is the same either way, which the tests check against a cold
 kernel's plain IPython.
@@ -139,3 +140,10 @@ def install(shell: Any) -> None:
                                preprocessing_exc_tuple=preprocessing_exc_tuple))
 
     shell.should_run_async = should_run_async
+
+    kernel = getattr(shell, "kernel", None)
+    if kernel is not None:
+        # `execute_input` shows other frontends what the kernel runs; the grader, its one client, never reads it.
+        # Each one echoes a cell's whole code (a test block carries its inputs: tens of kilobytes a submission)
+        # through JSON, signing and the output thread here, and the grader's parsing there.
+        kernel._publish_execute_input = lambda code, parent, execution_count: None

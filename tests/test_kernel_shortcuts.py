@@ -172,3 +172,20 @@ def test_a_flush_with_nothing_to_send_does_not_wait_on_the_output_thread(output_
     quiet.write("text")
     assert handed_to(output_thread, quiet.flush) == 3  # its flush, the message, the event
     assert handed_to(output_thread, quiet.flush) == 0
+
+
+def test_install_stops_the_kernel_echoing_each_cells_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ipykernel.compiler, "murmur2_x86", ipykernel.compiler.murmur2_x86)  # put back after the test
+    sent: list[str] = []
+
+    class Kernel:
+        def _publish_execute_input(self, code: str, parent: dict, execution_count: int) -> None:
+            sent.append(code)
+
+    kernel = Kernel()
+    shell = type("Shell", (), {"input_transformer_manager": TransformerManager(), "should_run_async": None,
+                               "kernel": kernel})()
+    kernel._publish_execute_input("before", {}, 1)
+    kernel_shortcuts.install(shell)
+    kernel._publish_execute_input("after", {}, 2)
+    assert sent == ["before"]
