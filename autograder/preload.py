@@ -27,13 +27,17 @@ KERNEL = [
     "ipykernel.debugger", "IPython.core.debugger", "IPython.core.completerlib", "IPython.core.oinspect",
     "IPython.extensions.storemagic", "sqlite3", "pdb", "tornado.gen", "tornado.queues", "tornado.platform.asyncio",
 ]
-# What torch imports itself on first use of common functions: torch.manual_seed and an optimizer's step
-# pull in torch._dynamo, which takes as long as torch.
-ALSO = {"torch": ["torch._dynamo"]}
+# What modules import themselves on first use of common functions: an optimizer's step pulls in torch._dynamo,
+# which takes as long as torch; a figure's first PNG, matplotlib's Agg canvas and Pillow's image plugins
+# (about 10 ms in each kernel that draws). Not matplotlib_inline's backend: imported where there is no
+# IPython shell yet, it would not hook itself into the kernels' shells.
+FIGURES = ["matplotlib.backends.backend_agg", "PIL.BmpImagePlugin", "PIL.GifImagePlugin", "PIL.JpegImagePlugin",
+           "PIL.PngImagePlugin", "PIL.PpmImagePlugin"]
+ALSO = {"torch": ["torch._dynamo"], "matplotlib.pyplot": FIGURES}
 # What the course's notebooks import, for a template that does not know which notebooks it serves.
 COURSE = [
     "numpy", "torch", "torch.nn", "torch.nn.functional", "torch.optim", "torch.utils.data", "torch._dynamo",
-    "matplotlib", "matplotlib.pyplot", "sklearn", "sklearn.datasets", "sklearn.model_selection",
+    "matplotlib", "matplotlib.pyplot", *FIGURES, "sklearn", "sklearn.datasets", "sklearn.model_selection",
 ]
 PACKAGE = "assignments"  # the course's package: its modules are read to see what they import
 

@@ -194,6 +194,16 @@ def test_prestart_preloads_what_the_notebooks_import() -> None:
     assert printed[0].split() == ["True", "False"], "the template should import numpy, and not torch"
 
 
+def test_a_template_for_figures_imports_what_drawing_one_imports() -> None:
+    """Kernels that draw do not each import matplotlib's Agg canvas and Pillow's plugins: their template has."""
+    warm.prestart(WARM, preload.for_code(["import matplotlib.pyplot as plt"]))
+    _, printed = run(["import sys\nbefore = set(sys.modules)",
+                      "import matplotlib.pyplot as plt\nplt.plot([0, 1])\nplt.title('a line')\nplt.show()",
+                      "print(sorted(m for m in set(sys.modules) - before if m.startswith(('PIL', 'matplotlib.'))))"],
+                     WARM)
+    assert printed[2].strip() == "[]"
+
+
 def facts(limits: Limits) -> dict:
     source = REPO / "source" / "00_tensors" / "tensors.ipynb"
     setup = f"SOURCE = {str(source)!r}\nimport ipykernel.connect\nCONNECTION = ipykernel.connect.get_connection_file()"
