@@ -1,4 +1,4 @@
-"""Five of ipykernel's costs on every cell, cut where they provably change nothing.
+"""Six of ipykernel's costs on every cell, cut where they provably change nothing.
 
 Before it runs a cell, ipykernel puts it through IPython's input transformer twice (once itself, once in
 `run_cell`) and compiles it twice more to ask whether it awaits at top level: about 0.75 ms for a cell of
@@ -7,7 +7,8 @@ names the cell's code after a hash of it, computed in pure Python a character at
 character, and the grader's test blocks carry their inputs in their code (tens of kilobytes a notebook).
 And it flushes stdout and stderr at least four times a cell, each time waiting on its output thread, even
 when there is nothing to send (`QuietFlushStream`); and it sends each cell's code back out on IOPub
-(`execute_input`), for other frontends watching the kernel, of which a graded kernel has none.
+(`execute_input`), for other frontends watching the kernel, of which a graded kernel has none. And it
+passes every request and reply between two threads (`MainThreadShellApp`).
 Forked kernels install these shortcuts (`zygote.py`, which runs inside the jail and imports nothing else
 of the autograder); what a cell shows is the same either way, which the tests check against a cold
 kernel's plain IPython.
@@ -24,6 +25,9 @@ from typing import Any
 import ipykernel.compiler
 from IPython.core.inputtransformer2 import TransformerManager
 from ipykernel.iostream import OutStream
+from ipykernel.ipkernel import IPythonKernel
+from ipykernel.kernelapp import IPKernelApp
+from traitlets import Type
 
 DEFAULT_TOKEN_TRANSFORMERS = TransformerManager().token_transformers
 MURMUR_M = 0x5BD1E995
@@ -83,6 +87,51 @@ class QuietFlushStream(OutStream):
     def _flush(self) -> None:
         with self._sending:
             super()._flush()
+
+
+class _NoShellChannelThread:
+    """Where ipykernel keeps its shell-channel thread: false wherever it asks whether there is one, and naming
+    the main thread as the one reading the shell channel (ipykernel 7.4's `do_execute` asks that of the thread
+    for a cell with top-level `await`, and fails on the None that stands for no thread)."""
+
+    @property
+    def parent_thread(self) -> threading.Thread:
+        return threading.main_thread()
+
+    def __bool__(self) -> bool:
+        return False
+
+
+class MainThreadShellKernel(IPythonKernel):
+    """ipykernel's IPython kernel, reading shell requests on the main thread (`MainThreadShellApp`)."""
+
+    @property
+    def _supports_kernel_subshells(self) -> bool:
+        return False
+
+
+class MainThreadShellApp(IPKernelApp):
+    """ipykernel's kernel app, reading shell requests on the main thread as ipykernel 6 did.
+
+    ipykernel 7 reads the shell channel on a thread of its own, for kernel subshells (code a frontend runs
+    beside a busy cell, on threads of their own): that thread decodes each request's header and hands the
+    request to the main thread over an in-process socket, and each reply comes back the same way. A
+    trivial cell cost the kernel 1.8 ms of CPU that way, 1.4 ms without. The grader never asks for a
+    subshell; without the thread, ipykernel serves the shell channel from the main thread's event loop,
+    its code path for kernels with no shell-channel thread, and answers subshell requests that it has
+    none. Interrupts and shutdowns come on the control channel, which keeps its thread.
+    """
+
+    kernel_class = Type(MainThreadShellKernel, klass=IPythonKernel)
+
+    def init_sockets(self) -> None:
+        super().init_sockets()
+        unused, self.shell_channel_thread = self.shell_channel_thread, None
+        unused.io_loop.close()  # never started: its event loop's descriptors are all it holds
+
+    def init_kernel(self) -> None:
+        super().init_kernel()
+        self.kernel.shell_channel_thread = _NoShellChannelThread()
 
 
 def murmur2_x86(data: str, seed: int) -> int:

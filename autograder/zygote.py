@@ -152,10 +152,10 @@ def run_kernel(request: dict[str, Any], config: dict[str, Any], environment: dic
     for fd in (0, 1, 2):
         os.dup2(null, fd)
     os.close(null)
-    from ipykernel.kernelapp import IPKernelApp
-
-    # stdout and stderr that skip flushes with nothing to send (`kernel_shortcuts.QuietFlushStream`).
-    app = IPKernelApp.instance(outstream_class=f"{kernel_shortcuts.__name__}.QuietFlushStream")
+    # The shell channel read on the main thread, and stdout and stderr that skip flushes with nothing to
+    # send (`kernel_shortcuts`).
+    app = kernel_shortcuts.MainThreadShellApp.instance(
+        outstream_class=f"{kernel_shortcuts.__name__}.QuietFlushStream")
     app.initialize(arguments)
     kernel_shortcuts.install(app.shell)
     app.start()

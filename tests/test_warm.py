@@ -104,6 +104,7 @@ print(json.dumps({
     'cell_hash': __import__('ipykernel.compiler').compiler.murmur2_x86.__module__,
     'streams': sorted({type(sys.stdout).__name__, type(sys.stderr).__name__}),
     'collector': __import__('gc').isenabled(),
+    'threads': sorted(__import__('re').sub(r'^Thread-\\d+ ', '', thread.name) for thread in __import__('threading').enumerate()),
     'etc': sorted(name for name in ('ld.so.cache', 'passwd', 'group', 'nsswitch.conf') if os.access('/etc/' + name, os.R_OK)),
     'user': pwd.getpwuid(os.getuid()).pw_name,
 }))
@@ -240,6 +241,9 @@ def test_forked_kernel_is_jailed_like_a_cold_one() -> None:
     assert (forked["transformer"], cold["transformer"]) == ("PythonFirstTransformer", "TransformerManager")
     assert (forked["cell_hash"], cold["cell_hash"]) == ("kernel_shortcuts", "ipykernel.compiler")
     assert (forked["streams"], cold["streams"]) == (["QuietFlushStream"], ["OutStream"])
+    # Forked kernels read the shell channel on the main thread; ipykernel's own has a thread for it.
+    assert "Shell channel" in cold["threads"], cold["threads"]
+    assert forked["threads"] == [name for name in cold["threads"] if name != "Shell channel"], forked["threads"]
     # The template imports without the garbage collector; its forks have it on, as a cold kernel does.
     assert forked["collector"] and cold["collector"]
     for key in ("uid", "gid", "groups", "etc", "user", "caps", "no_new_privs", "network", "source", "hostname", "cwd", "pid",
