@@ -118,8 +118,9 @@ class MainThreadShellApp(IPKernelApp):
     request to the main thread over an in-process socket, and each reply comes back the same way. A
     trivial cell cost the kernel 1.8 ms of CPU that way, 1.4 ms without. The grader never asks for a
     subshell; without the thread, ipykernel serves the shell channel from the main thread's event loop,
-    its code path for kernels with no shell-channel thread, and answers subshell requests that it has
-    none. Interrupts and shutdowns come on the control channel, which keeps its thread.
+    its code path for kernels with no shell-channel thread, and leaves "kernel subshells" out of the
+    features its `kernel_info` lists. Interrupts and shutdowns come on the control channel, which keeps
+    its thread.
     """
 
     kernel_class = Type(MainThreadShellKernel, klass=IPythonKernel)
