@@ -259,6 +259,11 @@ def serve(control: socket.socket, config: dict[str, Any], environment: dict[str,
             os._exit(code)
 
 
+def collections_so_far() -> int:
+    """How many times the garbage collector has run in this process, all generations together."""
+    return sum(generation["collections"] for generation in gc.get_stats())
+
+
 def main() -> None:
     config = json.loads(sys.argv[1])
     isolate.close_fds()
@@ -269,9 +274,9 @@ def main() -> None:
     # again as torch's modules come in (a fifth of the imports' time); one collection afterwards finds
     # what little garbage they left.
     gc.disable()
-    collections_before = sum(generation["collections"] for generation in gc.get_stats())
+    collections_before = collections_so_far()
     failed = preload(list(config["preload"]))
-    collections = sum(generation["collections"] for generation in gc.get_stats()) - collections_before
+    collections = collections_so_far() - collections_before
     # Each kernel starts from this environment: the jail's, plus what the imports set (debugpy's
     # PYDEVD_USE_FRAME_EVAL, as in every cold kernel); ipykernel sets MPLBACKEND again itself.
     os.environ.pop("MPLBACKEND", None)
