@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import sys
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import ipykernel.compiler
 import numpy
@@ -104,15 +105,20 @@ def test_the_cell_hash_is_ipykernels(seed: int) -> None:
         assert kernel_shortcuts.murmur2_x86(text, seed) == ipykernel.compiler.murmur2_x86(text, seed), text
 
 
+def stand_in_shell(**attributes: Any) -> Any:
+    """What `install` reads of a kernel's InteractiveShell, and `attributes`."""
+    return type("Shell", (), {"input_transformer_manager": TransformerManager(), "should_run_async": None,
+                              **attributes})()
+
+
 def test_install_takes_the_faster_hash_only_where_numpy_is_imported(monkeypatch: pytest.MonkeyPatch) -> None:
     original = ipykernel.compiler.murmur2_x86
     monkeypatch.setattr(ipykernel.compiler, "murmur2_x86", original)  # put back after the test
-    shell = type("Shell", (), {"input_transformer_manager": TransformerManager(), "should_run_async": None})
     monkeypatch.delitem(sys.modules, "numpy")
-    kernel_shortcuts.install(shell())
+    kernel_shortcuts.install(stand_in_shell())
     assert ipykernel.compiler.murmur2_x86 is original
     monkeypatch.setitem(sys.modules, "numpy", numpy)
-    kernel_shortcuts.install(shell())
+    kernel_shortcuts.install(stand_in_shell())
     assert ipykernel.compiler.murmur2_x86 is kernel_shortcuts.murmur2_x86
     seed = ipykernel.compiler.get_tmp_hash_seed()
     assert ipykernel.compiler.get_file_name("x = 1").endswith(f"{original('x = 1', seed)}.py")
@@ -183,9 +189,7 @@ def test_install_stops_the_kernel_echoing_each_cells_code(monkeypatch: pytest.Mo
             sent.append(code)
 
     kernel = Kernel()
-    shell = type("Shell", (), {"input_transformer_manager": TransformerManager(), "should_run_async": None,
-                               "kernel": kernel})()
     kernel._publish_execute_input("before", {}, 1)
-    kernel_shortcuts.install(shell)
+    kernel_shortcuts.install(stand_in_shell(kernel=kernel))
     kernel._publish_execute_input("after", {}, 2)
     assert sent == ["before"]
