@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SAWarning
 
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import BaseCell, Grade, Gradebook, MissingEntry, Notebook, SubmittedNotebook
 
 from .build import register_in_gradebook
 from .course import Course
@@ -58,8 +58,12 @@ class Recorder:
                 submission = gb.update_or_create_submission(result.assignment, student, timestamp=timestamp)
             else:
                 submission = gb.update_or_create_submission(result.assignment, student)
-            grades = {(notebook.name, grade.name): grade
-                      for notebook in submission.notebooks for grade in notebook.grades}
+            # One query for the submission's grades with their notebooks' and cells' names: through the ORM's
+            # relationships, each grade's name and notebook would be loaded on their own, a query apiece.
+            rows = (gb.db.query(Grade, Notebook.name, BaseCell.name)
+                    .join(Grade.notebook).join(SubmittedNotebook.notebook).join(Grade.cell)
+                    .filter(SubmittedNotebook.assignment_id == submission.id))
+            grades = {(notebook, cell): grade for grade, notebook, cell in rows}
             for test in result.tests:
                 grade = grades.get((Path(test.notebook).stem, test.name))
                 if grade is None:
