@@ -104,6 +104,8 @@ print(json.dumps({
     'cell_hash': __import__('ipykernel.compiler').compiler.murmur2_x86.__module__,
     'streams': sorted({type(sys.stdout).__name__, type(sys.stderr).__name__}),
     'collector': __import__('gc').isenabled(),
+    'debugger_module_list': len(get_ipython().kernel._kernel_modules),
+    'ipykernel_sees_sys': __import__('ipykernel.ipkernel').ipkernel.sys is sys,
     'threads': sorted(__import__('re').sub(r'^Thread-\\d+ ', '', thread.name) for thread in __import__('threading').enumerate()),
     'etc': sorted(name for name in ('ld.so.cache', 'passwd', 'group', 'nsswitch.conf') if os.access('/etc/' + name, os.R_OK)),
     'user': pwd.getpwuid(os.getuid()).pw_name,
@@ -244,6 +246,10 @@ def test_forked_kernel_is_jailed_like_a_cold_one() -> None:
     # Forked kernels read the shell channel on the main thread; ipykernel's own has a thread for it.
     assert "Shell channel" in cold["threads"], cold["threads"]
     assert forked["threads"] == [name for name in cold["threads"] if name != "Shell channel"], forked["threads"]
+    # ipykernel lists the modules loaded before a kernel for its debugger; forked kernels, which no one
+    # debugs, skip the list, and ipykernel's kernel module sees the real `sys` again once the kernel is built.
+    assert forked["debugger_module_list"] == 0 and cold["debugger_module_list"] > 100, cold["debugger_module_list"]
+    assert forked["ipykernel_sees_sys"] and cold["ipykernel_sees_sys"]
     # The template imports without the garbage collector; its forks have it on, as a cold kernel does.
     assert forked["collector"] and cold["collector"]
     for key in ("uid", "gid", "groups", "etc", "user", "caps", "no_new_privs", "network", "source", "hostname", "cwd", "pid",
