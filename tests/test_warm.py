@@ -346,6 +346,32 @@ def shown_figure_size(limits: Limits) -> tuple[int, int]:
     return width, height
 
 
+# Figures with text in several sizes, weights and scripts: forked kernels' share what the template's own figure
+# left in matplotlib's caches (`zygote.draw_a_figure`), cold ones start without it.
+FIGURES = [
+    "import matplotlib.pyplot as plt\nplt.plot([0, 1], [1, 3], label='a line')\nplt.title('a title')\nplt.legend()\nplt.show()",
+    "import matplotlib.pyplot as plt\nfigure, axes = plt.subplots(figsize=(7, 4.5))\n"
+    "axes.scatter([0, 1, 2], [2, 1, 0], s=4, c='g', label='points')\naxes.set_xlabel('x', fontsize=14)\n"
+    "axes.set_ylabel('y', fontweight='bold')\naxes.legend(prop={'size': 12})\nplt.show()",
+    "import matplotlib.pyplot as plt\nplt.bar(['a', 'b'], [1, 2])\nplt.text(0, 1.5, 'é € $x^2$', style='italic')\nplt.show()",
+]
+FONTS_LOOKED_UP = "from matplotlib import font_manager\nprint(font_manager.FontManager._findfont_cached.cache_info().currsize)"
+
+
+def test_forked_kernels_draw_what_cold_ones_draw() -> None:
+    """Once ready, the template draws a figure of its own: forks made after it share what matplotlib does on
+    a process's first figure (it looks up its fonts before the kernel runs anything), and show every figure
+    as a cold kernel does, byte for byte."""
+    warm.prestart(WARM, preload.for_code(["import matplotlib.pyplot as plt"]))
+    deadline = time.monotonic() + 60
+    while (looked_up := int(run([FONTS_LOOKED_UP], WARM)[1][0])) == 0 and time.monotonic() < deadline:
+        time.sleep(0.2)  # the template draws when no kernel is wanted; the first fork comes before it
+    assert looked_up > 0, "no kernel forked from the template found matplotlib's font lookups made"
+    assert int(run([FONTS_LOOKED_UP], COLD)[1][0]) == 0
+    cold = shown_alike(FIGURES)
+    assert [sorted(output["data"]) for outputs in cold for output in outputs] == [["image/png", "text/plain"]] * 3
+
+
 def test_kernels_show_figures_whole() -> None:
     """Figures come out as `savefig` draws them by default, the whole canvas, in forked and cold kernels alike:
     the inline backend's tight crop (its default) would draw every figure twice, once to measure it."""
