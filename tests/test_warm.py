@@ -197,13 +197,17 @@ def test_prestart_preloads_what_the_notebooks_import() -> None:
     assert printed[0].split() == ["True", "False"], "the template should import numpy, and not torch"
 
 
-def test_a_template_for_figures_imports_what_drawing_one_imports() -> None:
-    """Kernels that draw do not each import matplotlib's Agg canvas and Pillow's plugins: their template has."""
-    warm.prestart(WARM, preload.for_code(["import matplotlib.pyplot as plt"]))
-    _, printed = run(["import sys\nbefore = set(sys.modules)",
-                      "import matplotlib.pyplot as plt\nplt.plot([0, 1])\nplt.title('a line')\nplt.show()",
-                      "print(sorted(m for m in set(sys.modules) - before if m.startswith(('PIL', 'matplotlib.'))))"],
-                     WARM)
+@pytest.mark.parametrize(("notebook_code", "use", "packages"), [
+    # Kernels that draw do not each import matplotlib's Agg canvas and Pillow's plugins.
+    ("import matplotlib.pyplot as plt", "import matplotlib.pyplot as plt\nplt.plot([0, 1])\nplt.title('a line')\nplt.show()",
+     ("PIL", "matplotlib.")),
+    # Nor do kernels that print and save tensors import torch's dispatch-mode checks and serialization settings.
+    ("import torch", "import io, torch\nprint(torch.ones(2))\ntorch.save(torch.ones(2), io.BytesIO())", ("torch",)),
+], ids=["figures", "tensors"])
+def test_a_template_imports_what_first_use_imports(notebook_code: str, use: str, packages: tuple[str, ...]) -> None:
+    warm.prestart(WARM, preload.for_code([notebook_code]))
+    _, printed = run(["import sys\nbefore = set(sys.modules)", use,
+                      f"print(sorted(m for m in set(sys.modules) - before if m.startswith({packages!r})))"], WARM)
     assert printed[2].strip() == "[]"
 
 
