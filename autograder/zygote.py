@@ -33,6 +33,7 @@ import ctypes
 import gc
 import importlib
 import json
+import linecache
 import os
 import random
 import select
@@ -53,6 +54,11 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 HUGE_PAGE = 2 << 20
 MADV_COLLAPSE = 25
 COLLAPSE_STEP = 16 << 20  # what one idle moment backs with huge pages: tens of milliseconds
+# The modules whose functions every cell of a kernel runs under (ipykernel's dispatch, IPython's run_cell,
+# the event loop): the source lines a kernel's first stack trace reads (`cache_source_lines`).
+CELL_STACK = ["asyncio.base_events", "asyncio.events", "tornado.platform.asyncio", "ipykernel.kernelapp",
+              "ipykernel.kernelbase", "ipykernel.ipkernel", "ipykernel.zmqshell", "IPython.core.interactiveshell",
+              "IPython.core.async_helpers"]
 
 
 def send(sock: socket.socket, message: dict[str, Any]) -> None:
@@ -75,6 +81,28 @@ def preload(modules: list[str]) -> list[str]:
         except Exception as error:  # noqa: BLE001 - reported to the grader, which decides
             failed.append(f"{name}: {type(error).__name__}: {error}")
     return failed
+
+
+def cache_source_lines() -> None:
+    """Put in `linecache` the source lines that stack traces in a kernel read: those of this script (and its
+    companions) and of the modules every cell runs under.
+
+    torch formats the stack on every `torch.manual_seed` (three times, for its lazy seeding of CUDA and
+    other devices), and warnings and tracebacks read lines too. This folder is out of the kernels' sight
+    (each jail has its own /tmp), so each of those traces looked for this script's lines again, in vain,
+    for each of its frames: about 0.25 ms a seed. Entries without a modification time are never checked
+    against their file, as for source a module's loader gave; the others are checked and, their files
+    being the same in the kernels, kept. A cold kernel reads the modules' lines when a cell imports torch
+    (which formats the stack as it loads); a fork read them on its first seed, about 5 ms.
+    """
+    for path in (__file__, isolate.__file__, kernel_shortcuts.__file__):
+        lines = linecache.getlines(path)
+        if lines:
+            linecache.cache[path] = (sum(map(len, lines)), None, lines, path)
+    for name in CELL_STACK:
+        path = getattr(sys.modules.get(name), "__file__", None)
+        if path:
+            linecache.getlines(path)
 
 
 def anonymous_memory() -> list[tuple[int, int]]:
@@ -315,6 +343,7 @@ def main() -> None:
     collections_before = collections_so_far()
     failed = preload(list(config["preload"]))
     collections = collections_so_far() - collections_before
+    cache_source_lines()
     # Each kernel starts from this environment: the jail's, plus what the imports set (debugpy's
     # PYDEVD_USE_FRAME_EVAL, as in every cold kernel); ipykernel sets MPLBACKEND again itself.
     os.environ.pop("MPLBACKEND", None)

@@ -71,7 +71,12 @@ import json, random, numpy, torch
 print(json.dumps([random.random(), float(numpy.random.rand()), float(torch.rand(1))]))
 """
 FACTS = """
-import json, os, pwd, socket, sys
+import json, linecache, os, pwd, socket, sys, traceback
+# Source files of this cell's stack not read yet (before anything here formats the stack, reading them);
+# frozen modules (`<frozen runpy>`, in a cold kernel's) have none.
+def has_file(name): return not (name.startswith('<') and name.endswith('>'))
+unread = sorted({frame.f_code.co_filename for frame, _ in traceback.walk_stack(None)} - set(linecache.cache))
+unread = [name for name in unread if has_file(name)]
 status = dict(line.split(':\\t', 1) for line in open('/proc/self/status').read().splitlines() if ':\\t' in line)
 try:
     socket.create_connection(('1.1.1.1', 53), timeout=3)
@@ -109,6 +114,8 @@ print(json.dumps({
     'threads': sorted(__import__('re').sub(r'^Thread-\\d+ ', '', thread.name) for thread in __import__('threading').enumerate()),
     'etc': sorted(name for name in ('ld.so.cache', 'passwd', 'group', 'nsswitch.conf') if os.access('/etc/' + name, os.R_OK)),
     'user': pwd.getpwuid(os.getuid()).pw_name,
+    'unread_sources': unread,
+    'stack_lines': [frame.filename for frame in traceback.extract_stack() if not frame.line and has_file(frame.filename)],
 }))
 """
 
@@ -254,6 +261,11 @@ def test_forked_kernel_is_jailed_like_a_cold_one() -> None:
     # debugs, skip the list, and ipykernel's kernel module sees the real `sys` again once the kernel is built.
     assert forked["debugger_module_list"] == 0 and cold["debugger_module_list"] > 100, cold["debugger_module_list"]
     assert forked["ipykernel_sees_sys"] and cold["ipykernel_sees_sys"]
+    # A stack trace finds the line of every frame, and reads no file to do so: a cold kernel read them when a
+    # cell imported torch (which formats the stack); a fork has them from the template, which also keeps the
+    # lines of its own script, out of the kernel's sight (`zygote.cache_source_lines`).
+    assert forked["unread_sources"] == cold["unread_sources"] == [], (forked["unread_sources"], cold["unread_sources"])
+    assert forked["stack_lines"] == cold["stack_lines"] == [], (forked["stack_lines"], cold["stack_lines"])
     # The template imports without the garbage collector; its forks have it on, as a cold kernel does.
     assert forked["collector"] and cold["collector"]
     for key in ("uid", "gid", "groups", "etc", "user", "caps", "no_new_privs", "network", "source", "hostname", "cwd", "pid",
