@@ -19,8 +19,9 @@ student's: it only imports modules and forks. Each fork is a three-process chain
 * The kernel resets what a fork inherits (environment, working folder, signal
   handlers, random seeds of random, NumPy and torch) and starts ipykernel's
   IPKernelApp on its connection file; ZeroMQ contexts are created only there.
-* Between requests the template draws one figure of its own, once (`draw_a_figure`), and moves its memory
-  into huge pages (`HugePages`), so forks get cheaper.
+* Before it reports ready, the template reads the source lines of stack traces in kernels
+  (`cache_source_lines`); between requests it draws one figure of its own, once (`draw_a_figure`), and
+  moves its memory into huge pages (`HugePages`), so forks get cheaper.
 
 This file is copied into the template's jail beside `isolate.py` and `kernel_shortcuts.py` (which each
 forked kernel installs in its IPython shell) and run as a script with only the standard library and the
@@ -90,10 +91,10 @@ def cache_source_lines() -> None:
     torch formats the stack on every `torch.manual_seed` (three times, for its lazy seeding of CUDA and
     other devices), and warnings and tracebacks read lines too. This folder is out of the kernels' sight
     (each jail has its own /tmp), so each of those traces looked for this script's lines again, in vain,
-    for each of its frames: about 0.25 ms a seed. Entries without a modification time are never checked
+    for each of its frames: about 0.2 ms a seed. Entries without a modification time are never checked
     against their file, as for source a module's loader gave; the others are checked and, their files
     being the same in the kernels, kept. A cold kernel reads the modules' lines when a cell imports torch
-    (which formats the stack as it loads); a fork read them on its first seed, about 5 ms.
+    (which formats the stack as it loads); a fork read them on its first seed, about 3 ms.
     """
     for path in (__file__, isolate.__file__, kernel_shortcuts.__file__):
         lines = linecache.getlines(path)
