@@ -362,7 +362,7 @@ def shown_figure_size(limits: Limits) -> tuple[int, int]:
     return width, height
 
 
-# Figures with text in several sizes, weights and scripts: forked kernels' share what the template's own figure
+# Figures with text in several sizes, weights and scripts: forked kernels share what the template's own figure
 # left in matplotlib's caches (`zygote.draw_a_figure`), cold ones start without it.
 FIGURES = [
     "import matplotlib.pyplot as plt\nplt.plot([0, 1], [1, 3], label='a line')\nplt.title('a title')\nplt.legend()\nplt.show()",
