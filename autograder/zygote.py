@@ -299,13 +299,16 @@ def serve(control: socket.socket, config: dict[str, Any], environment: dict[str,
     where the kernels may draw) and collapse memory, a step at a time, each a few tens of milliseconds."""
     template = os.getpid()
     huge_pages = HugePages()
-    chores = [warm_up_drawing] if "matplotlib.backends.backend_agg" in sys.modules else []
-    chores += [huge_pages.step] * len(huge_pages.todo)
+    drawing = "matplotlib.backends.backend_agg" in sys.modules  # the figure not drawn yet, where kernels may draw
     pending = b""
     while True:
         if b"\n" not in pending:
-            if chores and not select.select([control], [], [], 0)[0]:
-                chores.pop(0)()
+            if (drawing or huge_pages.todo) and not select.select([control], [], [], 0)[0]:
+                if drawing:
+                    warm_up_drawing()
+                    drawing = False
+                else:
+                    huge_pages.step()
                 continue
             received = control.recv(1 << 16)
             if not received:
