@@ -1,15 +1,17 @@
-"""Six of ipykernel's costs on every cell, and one at its start, cut where they provably change nothing.
+"""Nine of ipykernel's costs on every cell, and one at its start, cut where they provably change nothing.
 
 Before it runs a cell, ipykernel puts it through IPython's input transformer twice (once itself, once in
-`run_cell`) and compiles it twice more to ask whether it awaits at top level: about 0.75 ms for a cell of
-500 characters, and in a small notebook's kernel about as much CPU as the student's own code. It then
-names the cell's code after a hash of it, computed in pure Python a character at a time: 0.15 µs a
-character, and the grader's test blocks carry their inputs in their code (tens of kilobytes a notebook).
-And it flushes stdout and stderr at least four times a cell, each time waiting on its output thread, even
-when there is nothing to send (`QuietFlushStream`); and it sends each cell's code back out on IOPub
-(`execute_input`), for other frontends watching the kernel, of which a graded kernel has none. And it
-passes every request and reply between two threads (`MainThreadShellApp`). And it starts by listing every
-module loaded so far, for a debugger no one starts in a graded kernel (`MainThreadShellKernel`).
+`run_cell`; the second time now gets the first's answer) and compiles it twice more to ask whether it
+awaits at top level: about 0.75 ms for a cell of 500 characters, and in a small notebook's kernel about as
+much CPU as the student's own code. It asks `inspect.signature` which parameters the shell's `run_cell`
+takes, every cell. It then names the cell's code after a hash of it, computed in pure Python a character
+at a time: 0.15 µs a character, and the grader's test blocks carry their inputs in their code (tens of
+kilobytes a notebook). And it flushes stdout and stderr at least four times a cell, each time waiting on
+its output thread, even when there is nothing to send (`QuietFlushStream`); and it sends each cell's code
+back out on IOPub (`execute_input`), for other frontends watching the kernel, of which a graded kernel has
+none; and it logs each message it handles, in records its log's handler drops. And it passes every
+request and reply between two threads (`MainThreadShellApp`). And it starts by listing every module
+loaded so far, for a debugger no one starts in a graded kernel (`MainThreadShellKernel`).
 Forked kernels install these shortcuts (`zygote.py`, which runs inside the jail and imports nothing else
 of the autograder); what a cell shows is the same either way, which the tests check against a cold
 kernel's plain IPython.
@@ -18,9 +20,12 @@ kernel's plain IPython.
 from __future__ import annotations
 
 import ast
+import functools
+import logging
 import sys
 import threading
 import warnings
+from collections.abc import Callable
 from typing import Any
 
 import ipykernel.compiler
@@ -45,6 +50,22 @@ class PythonFirstTransformer(TransformerManager):
     takes three times as long as parsing it. A cell that does not parse, or transformers that extensions
     changed, go through the whole pass as before.
     """
+
+    last: tuple[str, tuple[list[Any], ...], str] | None = None
+
+    def transform_cell(self, cell: str) -> str:
+        """IPython's transform of `cell`; asked for the same cell again, with the same transformers, the
+        answer it gave (ipykernel transforms each cell twice: to ask whether it awaits, then to run it).
+
+        This pass depends on nothing but the text and the transformers (what depends on the shell's names
+        comes after it, in `InteractiveShell.transform_cell`, and runs each time). An error is not kept.
+        """
+        transformers = (self.cleanup_transforms, self.line_transforms, self.token_transformers)
+        if self.last is not None and self.last[0] == cell and self.last[1] == transformers:
+            return self.last[2]
+        result = super().transform_cell(cell)
+        self.last = (cell, tuple(list(each) for each in transformers), result)
+        return result
 
     def do_token_transforms(self, lines: list[str]) -> list[str]:
         if self.token_transformers == DEFAULT_TOKEN_TRANSFORMERS:
@@ -191,6 +212,29 @@ def murmur2_x86(data: str, seed: int) -> int:
     return h ^ (h >> 15)
 
 
+def remembering_accepted_parameters(accepts: Callable[[Any, list[str]], dict[str, bool]],
+                                    ) -> Callable[[Any, list[str]], dict[str, bool]]:
+    """ipykernel's `_accepts_parameters`, asked once per function: which of `names` a callable takes.
+
+    ipykernel asks it of the shell's `run_cell` before every cell, through `inspect.signature` (about a
+    twentieth of a trivial cell's CPU). The answer is kept for the function itself, so a `run_cell` put
+    in its place (by an extension, or a student) is asked about again.
+    """
+    answers: dict[tuple[Any, tuple[str, ...]], dict[str, bool]] = {}
+
+    def accepted_parameters(method: Any, names: list[str]) -> dict[str, bool]:
+        key = (getattr(method, "__func__", method), tuple(names))
+        try:
+            answer = answers.get(key)
+        except TypeError:  # a callable that cannot be a key: asked every time, as before
+            return accepts(method, names)
+        if answer is None:
+            answer = answers[key] = accepts(method, names)
+        return dict(answer)
+
+    return accepted_parameters
+
+
 def install(shell: Any) -> None:
     """Give `shell` (a kernel's InteractiveShell) the shortcuts, keeping any transformers it has.
 
@@ -224,3 +268,12 @@ def install(shell: Any) -> None:
         # Each one echoes a cell's whole code (a test block carries its inputs: tens of kilobytes a submission)
         # through JSON, signing and the output thread here, and the grader's parsing there.
         kernel._publish_execute_input = lambda code, parent, execution_count: None
+        # ipykernel logs every message it handles at DEBUG; traitlets leaves its logger at DEBUG and has the
+        # handler drop what is under its own level (WARNING), so each of those records was built for nothing.
+        log = getattr(kernel, "log", None)
+        if isinstance(log, logging.Logger) and log.handlers and not log.propagate:
+            log.setLevel(max(log.level, min(handler.level for handler in log.handlers)))
+    accepts = getattr(ipykernel.ipkernel, "_accepts_parameters", None)
+    if accepts is not None and not hasattr(accepts, "__wrapped__"):
+        ipykernel.ipkernel._accepts_parameters = functools.update_wrapper(  # type: ignore[attr-defined]
+            remembering_accepted_parameters(accepts), accepts)

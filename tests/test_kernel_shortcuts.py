@@ -6,12 +6,14 @@ cold kernel and compares what they show.
 
 from __future__ import annotations
 
+import logging
 import random
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import ipykernel.compiler
+import ipykernel.ipkernel
 import numpy
 import pytest
 import zmq
@@ -86,6 +88,29 @@ def test_transformers_an_extension_added_are_kept_and_run() -> None:
     assert looked_at == ["PRINT('QUIET')\n"]
 
 
+def test_a_cell_asked_for_again_is_answered_without_a_second_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    passes: list[str] = []
+    plain_pass = TransformerManager.transform_cell
+
+    def counted_pass(self: TransformerManager, cell: str) -> str:
+        passes.append(cell)
+        return plain_pass(self, cell)
+
+    monkeypatch.setattr(TransformerManager, "transform_cell", counted_pass)
+    manager = PythonFirstTransformer()
+    assert manager.transform_cell("x = %pwd") == manager.transform_cell("x = %pwd") == plain_pass(manager, "x = %pwd")
+    assert passes == ["x = %pwd"]
+    manager.cleanup_transforms.append(lambda lines: [line.upper() for line in lines])  # changed in place
+    assert manager.transform_cell("x = %pwd") == "X = get_ipython().run_line_magic('PWD', '')\n"
+    assert passes == ["x = %pwd", "x = %pwd"]
+
+
+def test_one_manager_gives_each_cell_what_ipython_gives_it_in_any_order() -> None:
+    manager = PythonFirstTransformer()
+    order = [*CELLS, *reversed(CELLS), *(cell for cell in CELLS for _ in range(2))]
+    assert [transformed(manager, cell) for cell in order] == [transformed(TransformerManager(), cell) for cell in order]
+
+
 def random_texts() -> list[str]:
     """Texts of every length up to 40 characters and some long ones, of 1- to 4-byte UTF-8 characters."""
     rng = random.Random(2202)
@@ -122,6 +147,64 @@ def test_install_takes_the_faster_hash_only_where_numpy_is_imported(monkeypatch:
     assert ipykernel.compiler.murmur2_x86 is kernel_shortcuts.murmur2_x86
     seed = ipykernel.compiler.get_tmp_hash_seed()
     assert ipykernel.compiler.get_file_name("x = 1").endswith(f"{original('x = 1', seed)}.py")
+
+
+@pytest.fixture(autouse=True)
+def ipykernel_put_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What `install` replaces in ipykernel's modules, as it was before each test."""
+    monkeypatch.setattr(ipykernel.compiler, "murmur2_x86", ipykernel.compiler.murmur2_x86)
+    monkeypatch.setattr(ipykernel.ipkernel, "_accepts_parameters", ipykernel.ipkernel._accepts_parameters)
+
+
+def test_install_has_the_kernel_log_build_only_what_its_handlers_write() -> None:
+    log = logging.getLogger("katas-test-kernel")
+    log.propagate = False
+    written: list[str] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = lambda record: written.append(record.getMessage())  # type: ignore[method-assign]
+    log.addHandler(handler)
+    log.setLevel(logging.DEBUG)  # as traitlets leaves an application's log
+    kernel = type("Kernel", (), {"log": log, "_publish_execute_input": None})()
+    kernel_shortcuts.install(stand_in_shell(kernel=kernel))
+    assert not log.isEnabledFor(logging.DEBUG)
+    log.debug("handled a message")
+    log.warning("a warning")
+    assert written == ["a warning"]
+    handler.setLevel(logging.DEBUG)  # a handler that writes DEBUG keeps it coming
+    log.setLevel(logging.DEBUG)
+    kernel_shortcuts.install(stand_in_shell(kernel=kernel))
+    assert log.isEnabledFor(logging.DEBUG)
+
+
+def test_install_asks_each_run_cell_once_which_parameters_it_takes(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[Any] = []
+    plain = ipykernel.ipkernel._accepts_parameters
+
+    def counted(method: Any, names: list[str]) -> dict[str, bool]:
+        asked.append(method)
+        return plain(method, names)
+
+    monkeypatch.setattr(ipykernel.ipkernel, "_accepts_parameters", counted)
+    kernel_shortcuts.install(stand_in_shell())
+    accepts = ipykernel.ipkernel._accepts_parameters
+
+    class Shell:
+        async def run_cell_async(self, raw_cell: str, *, cell_id: str | None = None) -> None: ...
+
+    shell, other = Shell(), Shell()
+    names = ["cell_id", "cell_meta"]
+    for _ in range(3):
+        assert accepts(shell.run_cell_async, names) == {"cell_id": True, "cell_meta": False}
+    assert accepts(other.run_cell_async, names) == {"cell_id": True, "cell_meta": False}
+    assert len(asked) == 1  # the same function, whichever shell it is bound to
+
+    async def anything(raw_cell: str, **options: Any) -> None: ...
+
+    shell.run_cell_async = anything  # type: ignore[method-assign]  # replaced: asked again
+    assert accepts(shell.run_cell_async, names) == plain(anything, names) == {"cell_id": True, "cell_meta": True}
+    assert len(asked) == 2
+    kernel_shortcuts.install(stand_in_shell())  # installed twice: wrapped once
+    assert ipykernel.ipkernel._accepts_parameters is accepts
 
 
 @pytest.fixture
