@@ -209,18 +209,19 @@ def run_kernel(request: dict[str, Any], config: dict[str, Any], environment: dic
     script_dir = os.path.dirname(os.path.abspath(__file__))
     sys.path[:] = [p for p in sys.path if p and os.path.abspath(p) != script_dir]
     connection_file = request["connection_file"]
-    arguments = ["-f", connection_file, *config["kernel_options"]]
-    sys.argv = [config["launcher"], *arguments]
+    options = tuple(config["kernel_options"])
+    sys.argv = [config["launcher"], "-f", connection_file, *options]  # as a cold kernel's
     # The kernel's own stdout/stderr are not the notebook's outputs (the cold kernel's go to /dev/null).
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
     os.close(null)
-    # The shell channel read on the main thread, and stdout and stderr that skip flushes with nothing to
-    # send (`kernel_shortcuts`).
+    # The shell channel read on the main thread, stdout and stderr that skip flushes with nothing to send,
+    # and the kernel options as the template parsed them (`kernel_shortcuts`).
     app = kernel_shortcuts.MainThreadShellApp.instance(
-        outstream_class=f"{kernel_shortcuts.__name__}.QuietFlushStream")
-    app.initialize(arguments)
+        outstream_class=f"{kernel_shortcuts.__name__}.QuietFlushStream", connection_file=connection_file,
+        config=kernel_shortcuts.options_config(options))
+    app.initialize([])
     kernel_shortcuts.install(app.shell)
     app.start()
 
@@ -348,6 +349,7 @@ def main() -> None:
     failed = preload(list(config["preload"]))
     collections = collections_so_far() - collections_before
     cache_source_lines()
+    kernel_shortcuts.options_config(tuple(config["kernel_options"]))  # parsed here once, for every fork
     # Each kernel starts from this environment: the jail's, plus what the imports set (debugpy's
     # PYDEVD_USE_FRAME_EVAL, as in every cold kernel); ipykernel sets MPLBACKEND again itself.
     os.environ.pop("MPLBACKEND", None)

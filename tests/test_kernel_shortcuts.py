@@ -6,6 +6,7 @@ cold kernel and compares what they show.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import sys
@@ -17,7 +18,13 @@ import ipykernel.ipkernel
 import numpy
 import pytest
 import zmq
+from IPython.core.history import HistoryManager
 from IPython.core.inputtransformer2 import TransformerManager
+from IPython.core.interactiveshell import InteractiveShell
+from ipykernel.kernelapp import IPKernelApp
+from ipykernel.kernelbase import Kernel
+from matplotlib_inline.config import InlineBackend
+from traitlets.config.loader import DeferredConfig
 from ipykernel.iostream import IOPubThread, OutStream
 from jupyter_client.session import Session
 
@@ -205,6 +212,54 @@ def test_install_asks_each_run_cell_once_which_parameters_it_takes(monkeypatch: 
     assert len(asked) == 2
     kernel_shortcuts.install(stand_in_shell())  # installed twice: wrapped once
     assert ipykernel.ipkernel._accepts_parameters is accepts
+
+
+def test_forked_kernels_announce_the_end_of_each_request_not_its_start() -> None:
+    sent: list[list[bytes]] = []
+
+    class Socket:  # where the kernel publishes
+        def send_multipart(self, parts: list[bytes], *args: Any, **kwargs: Any) -> None:
+            sent.append(parts)
+
+    kernel = kernel_shortcuts.MainThreadShellKernel.__new__(kernel_shortcuts.MainThreadShellKernel)
+    kernel.session, kernel.iopub_socket = Session(), Socket()
+    for status in ("starting", "busy", "idle"):
+        kernel._publish_status(status, "shell", parent={"header": {"msg_id": "a request"}})
+    assert [json.loads(parts[-1]) for parts in sent] == [{"execution_state": "starting"}, {"execution_state": "idle"}]
+
+
+def resolved(value: Any, trait: Any) -> Any:
+    """A config value as the class it configures takes it (traitlets leaves some as strings until then)."""
+    return value.get_value(trait) if isinstance(value, DeferredConfig) else value
+
+
+@pytest.mark.filterwarnings("ignore:--print_figure_kwargs=:DeprecationWarning")  # a cold kernel's command line
+def test_kernel_options_come_out_as_the_config_traitlets_makes_of_them_on_a_command_line() -> None:
+    options = ("--InteractiveShell.xmode=Plain", "--Kernel._execute_sleep=0", "--HistoryManager.enabled=False",
+               "--InlineBackend.print_figure_kwargs={'bbox_inches': None, 'dpi': 72}", "--Session.packer=json")
+    config = kernel_shortcuts.options_config(options)
+    assert kernel_shortcuts.options_config(options) is config  # parsed once, in the template
+    command_line = IPKernelApp()  # an application of its own: not the process's
+    command_line.parse_command_line(["-f", "kernel.json", *options])
+    for section, values in config.items():
+        for name, value in values.items():
+            trait = {"InteractiveShell": InteractiveShell, "Kernel": Kernel, "HistoryManager": HistoryManager,
+                     "InlineBackend": InlineBackend, "Session": Session}[section].class_traits()[name]
+            assert resolved(value, trait) == resolved(command_line.cli_config[section][name], trait), (section, name)
+    with pytest.raises(ValueError, match="--Class.trait=value"):
+        kernel_shortcuts.options_config(("--debug",))
+
+
+def test_an_empty_command_line_builds_no_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_parser(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("a parser was built")
+
+    app = kernel_shortcuts.MainThreadShellApp(config=kernel_shortcuts.options_config(("--Kernel._execute_sleep=0",)))
+    monkeypatch.setattr(type(app), "_create_loader", no_parser)
+    app.parse_command_line([])
+    assert resolved(app.config.Kernel._execute_sleep, Kernel.class_traits()["_execute_sleep"]) == 0
+    with pytest.raises(AssertionError, match="a parser was built"):
+        app.parse_command_line(["--Kernel._execute_sleep=1"])
 
 
 @pytest.fixture

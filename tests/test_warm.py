@@ -32,7 +32,7 @@ from test_kernel_shortcuts import CELLS as IPYTHON_SYNTAX
 from autograder import preload, warm
 from autograder.course import Course
 from autograder.run import NotebookRun, run_notebook
-from autograder.sandbox import Cgroups
+from autograder.sandbox import KERNEL_OPTIONS, Cgroups
 from autograder.settings import Limits
 
 pytestmark = [
@@ -105,6 +105,9 @@ print(json.dumps({
     'traceback_mode': get_ipython().InteractiveTB.mode,
     'execute_sleep': get_ipython().kernel._execute_sleep,
     'history_saved': get_ipython().history_manager.enabled,
+    'figure_options': (__import__('matplotlib.pyplot'),
+                       __import__('matplotlib_inline.config').config.InlineBackend.instance().print_figure_kwargs)[1],
+    'options_in_argv': sys.argv[1:2] + sys.argv[3:],
     'transformer': type(get_ipython().input_transformer_manager).__name__,
     'cell_hash': __import__('ipykernel.compiler').compiler.murmur2_x86.__module__,
     'streams': sorted({type(sys.stdout).__name__, type(sys.stderr).__name__}),
@@ -250,6 +253,12 @@ def test_forked_kernel_is_jailed_like_a_cold_one() -> None:
     assert all(name == "kernel.json" or name.startswith("kernel-") for name in forked["own_folder"])
     # Both started with the grader's kernel options (`sandbox.KERNEL_OPTIONS`).
     assert forked["traceback_mode"] == "Plain" and forked["execute_sleep"] == 0 and not forked["history_saved"]
+    assert forked["figure_options"] == {"bbox_inches": None}
+    # The same command line, which forked kernels take as config parsed once, in the template; nbclient adds
+    # a history file to a cold kernel's, for the history both keep off.
+    assert forked["options_in_argv"] == ["-f", *KERNEL_OPTIONS]
+    assert [option for option in cold["options_in_argv"] if not option.startswith("--HistoryManager.hist_file=")] \
+        == forked["options_in_argv"]
     # Only forked kernels take the shortcuts through IPython's passes; what cells show is the same (below).
     assert (forked["transformer"], cold["transformer"]) == ("PythonFirstTransformer", "TransformerManager")
     assert (forked["cell_hash"], cold["cell_hash"]) == ("kernel_shortcuts", "ipykernel.compiler")
@@ -269,7 +278,7 @@ def test_forked_kernel_is_jailed_like_a_cold_one() -> None:
     # The template imports without the garbage collector; its forks have it on, as a cold kernel does.
     assert forked["collector"] and cold["collector"]
     for key in ("uid", "gid", "groups", "etc", "user", "caps", "no_new_privs", "network", "source", "hostname", "cwd", "pid",
-                "path", "backend", "traceback_mode", "execute_sleep", "history_saved", "collector"):
+                "path", "backend", "traceback_mode", "execute_sleep", "history_saved", "figure_options", "collector"):
         assert forked[key] == cold[key], (key, forked[key], cold[key])
     assert forked["env"] == cold["env"]
 
