@@ -22,7 +22,9 @@ medians and totals, then `speedup_vs_nbgrader` (a's total wall time over the mea
 and `overhead_vs_floor` (b's median seconds per submission over c's), and checks that (a) and (b) give the same score to every
 test cell of the honest submissions (correct and partly wrong); exit status 1 if not.
 Where cgroup v1's CPU accounting can be used (as root), each grader's line also gives the CPU time its
-command used, every process it started included (kernels, templates), and how many cores that kept busy.
+command used, every process it started included (kernels, templates), and how many cores that kept busy;
+and each gives what the machine read from disk while it ran (a command that finds its libraries out of the page
+cache waits for them: on a slow disk, seconds that are neither grader's speed).
 The CPU may be shared with other work: compare runs on a quiet machine.
 """
 
@@ -80,14 +82,18 @@ class Timing:
     total_s: float = 0.0
     per_submission: list[float] = field(default_factory=list)
     cpu_s: float | None = None  # CPU time of the command and everything it started (kernels included)
+    read_mib: float | None = None  # read from disk while it ran (the whole machine's reads)
 
     def summary(self) -> str:
         return f"{self.total_s:.1f} s in all, median {median(self.per_submission):.2f} s per submission"
 
-    def cpu_text(self) -> str:
-        if self.cpu_s is None:
-            return ""
-        return f", {self.cpu_s:.1f} CPU-s ({self.cpu_s / self.total_s:.2f} of {os.cpu_count()} cores busy)"
+    def usage_text(self) -> str:
+        text = ""
+        if self.cpu_s is not None:
+            text += f", {self.cpu_s:.1f} CPU-s ({self.cpu_s / self.total_s:.2f} of {os.cpu_count()} cores busy)"
+        if self.read_mib is not None:
+            text += f", {self.read_mib:.1f} MiB read from disk"
+        return text
 
 
 class CpuMeter:
@@ -101,6 +107,24 @@ class CpuMeter:
 
     def seconds(self) -> float:
         return int((self.folder / "cpuacct.usage").read_text()) / 1e9
+
+
+def disk_read_mib() -> float | None:
+    """MiB the machine has read from its disks so far (/proc/vmstat's pgpgin counts KiB), None where unknown.
+
+    A run that finds the libraries it loads out of the page cache waits on the disk for them (seconds, on a slow
+    one): a difference between two runs of the same command that is no part of either grader's speed.
+    """
+    try:
+        fields = dict(line.split() for line in Path("/proc/vmstat").read_text().splitlines())
+        return int(fields["pgpgin"]) / 1024
+    except (OSError, KeyError, ValueError):
+        return None
+
+
+def read_since(start: float | None) -> float | None:
+    now = disk_read_mib()
+    return None if start is None or now is None else now - start
 
 
 @contextlib.contextmanager
@@ -183,6 +207,7 @@ def run_nbgrader(root: Path, count: int) -> Timing:
     Per-submission times are the gaps between nbgrader's "Sanitizing" log lines, stamped as they arrive.
     """
     with cpu_meter() as meter:
+        read_before = disk_read_mib()
         started = time.monotonic()
         process = subprocess.Popen([str(BIN / "nbgrader"), "autograde", "*", "--force"], cwd=root,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
@@ -195,10 +220,11 @@ def run_nbgrader(root: Path, count: int) -> Timing:
         process.wait()
         ended = time.monotonic()
         cpu_s = meter.seconds() if meter else None
+        read_mib = read_since(read_before)
     if process.returncode not in (0, 1):  # 1: some submissions could not be graded (the broken ones)
         raise SystemExit(f"nbgrader autograde failed with exit status {process.returncode}")
     timing = Timing(total_s=ended - started, per_submission=[b - a for a, b in zip(starts, [*starts[1:], ended])],
-                    cpu_s=cpu_s)
+                    cpu_s=cpu_s, read_mib=read_mib)
     if len(timing.per_submission) < count - 2 * len(ASSIGNMENTS):
         print(f"note: nbgrader logged {len(timing.per_submission)} of {count} submissions", file=sys.stderr)
     return timing
@@ -207,11 +233,13 @@ def run_nbgrader(root: Path, count: int) -> Timing:
 def run_autograder(root: Path, jobs: int, extra: list[str]) -> Timing:
     """One `autograder autograde '*'` (timed); per-submission times are those its results record."""
     with cpu_meter() as meter:
+        read_before = disk_read_mib()
         started = time.monotonic()
         done = subprocess.run([str(BIN / "autograder"), "autograde", "*", "--course", str(root), "--jobs", str(jobs),
                                "--quiet", *extra], cwd=root, capture_output=True, text=True,
                               preexec_fn=meter.join if meter else None)
-        timing = Timing(total_s=time.monotonic() - started, cpu_s=meter.seconds() if meter else None)
+        timing = Timing(total_s=time.monotonic() - started, cpu_s=meter.seconds() if meter else None,
+                        read_mib=read_since(read_before))
     if done.returncode != 0:
         raise SystemExit(f"autograder autograde failed:\n{done.stderr[-3000:]}")
     for results in sorted((root / "autograded").glob("*/*/results.json")):
@@ -341,12 +369,12 @@ def main() -> int:
               f"{median(floor.per_submission):.2f} s per submission", flush=True)
         print(f"load average before: {load_average()}", flush=True)
         before = run_autograder(ours, args.jobs, extra)
-        print(f"autograder autograde, before nbgrader: {before.summary()} (inside its worker){before.cpu_text()}",
+        print(f"autograder autograde, before nbgrader: {before.summary()} (inside its worker){before.usage_text()}",
               flush=True)
         reference = run_nbgrader(theirs, len(batch))
-        print(f"nbgrader autograde:                   {reference.summary()}{reference.cpu_text()}", flush=True)
+        print(f"nbgrader autograde:                   {reference.summary()}{reference.usage_text()}", flush=True)
         after = run_autograder(ours_again, args.jobs, extra)
-        print(f"autograder autograde, after nbgrader:  {after.summary()} (inside its worker){after.cpu_text()}",
+        print(f"autograder autograde, after nbgrader:  {after.summary()} (inside its worker){after.usage_text()}",
               flush=True)
         graded = Timing(total_s=statistics.mean([before.total_s, after.total_s]),
                         per_submission=before.per_submission + after.per_submission)
