@@ -27,9 +27,10 @@ from matplotlib_inline.config import InlineBackend
 from traitlets.config.loader import DeferredConfig
 from ipykernel.iostream import IOPubThread, OutStream
 from jupyter_client.session import Session
+from zmq.eventloop.zmqstream import ZMQStream
 
 from autograder import kernel_shortcuts
-from autograder.kernel_shortcuts import PythonFirstTransformer, QuietFlushStream
+from autograder.kernel_shortcuts import PythonFirstTransformer, QuietFlushStream, ShellReplyStream
 
 # Cells in IPython's own syntax, cells of Python that holds its escape characters, and cells that
 # neither IPython nor Python can read.
@@ -226,6 +227,44 @@ def test_forked_kernels_announce_the_end_of_each_request_not_its_start() -> None
     for status in ("starting", "busy", "idle"):
         kernel._publish_status(status, "shell", parent={"header": {"msg_id": "a request"}})
     assert [json.loads(parts[-1]) for parts in sent] == [{"execution_state": "starting"}, {"execution_state": "idle"}]
+
+
+@pytest.fixture
+def shell_sockets() -> Iterator[tuple[zmq.Socket, zmq.Socket]]:
+    """A kernel's shell socket (ROUTER) and a client's (DEALER), connected, the client known to the kernel's."""
+    context = zmq.Context()
+    kernel_side, client_side = context.socket(zmq.ROUTER), context.socket(zmq.DEALER)
+    kernel_side.bind("inproc://katas-shell")
+    client_side.connect("inproc://katas-shell")
+    client_side.send(b"a request")
+    try:
+        yield kernel_side, client_side
+    finally:
+        kernel_side.close(linger=0)
+        client_side.close(linger=0)
+        context.term()
+
+
+@pytest.mark.parametrize("stream_class", [ZMQStream, ShellReplyStream])
+def test_a_forked_kernels_reply_leaves_when_sent(stream_class: type[ZMQStream],
+                                                  shell_sockets: tuple[zmq.Socket, zmq.Socket]) -> None:
+    kernel_side, client_side = shell_sockets
+    assert kernel_side.poll(5000), "the request should reach the kernel's socket"
+    sender, request = kernel_side.recv_multipart()
+    stream = stream_class(kernel_side)  # on an event loop that never runs here
+    sent: list[tuple[list[bytes], Any]] = []
+    try:
+        stream.send_multipart([sender, b"the reply"], callback=lambda msg, status: sent.append((msg, status)))
+        if stream_class is ZMQStream:
+            # ipykernel's stream keeps the reply until its event loop, or the flush after each request, sends it.
+            assert not client_side.poll(200)
+            stream.flush(zmq.POLLOUT)
+        assert client_side.poll(5000), "the reply should have left"
+        assert client_side.recv_multipart() == [b"the reply"]
+        assert sent == [([sender, b"the reply"], None)]
+        assert stream.flush(zmq.POLLOUT) == 0 and not stream.sending()
+    finally:
+        stream.close(linger=0)
 
 
 def resolved(value: Any, trait: Any) -> Any:

@@ -111,6 +111,7 @@ print(json.dumps({
     'transformer': type(get_ipython().input_transformer_manager).__name__,
     'cell_hash': __import__('ipykernel.compiler').compiler.murmur2_x86.__module__,
     'streams': sorted({type(sys.stdout).__name__, type(sys.stderr).__name__}),
+    'shell_stream': type(get_ipython().kernel.shell_stream).__name__,
     'collector': __import__('gc').isenabled(),
     'debugger_module_list': len(get_ipython().kernel._kernel_modules),
     'ipykernel_sees_sys': __import__('ipykernel.ipkernel').ipkernel.sys is sys,
@@ -263,6 +264,7 @@ def test_forked_kernel_is_jailed_like_a_cold_one() -> None:
     assert (forked["transformer"], cold["transformer"]) == ("PythonFirstTransformer", "TransformerManager")
     assert (forked["cell_hash"], cold["cell_hash"]) == ("kernel_shortcuts", "ipykernel.compiler")
     assert (forked["streams"], cold["streams"]) == (["QuietFlushStream"], ["OutStream"])
+    assert (forked["shell_stream"], cold["shell_stream"]) == ("ShellReplyStream", "ZMQStream")
     # Forked kernels read the shell channel on the main thread; ipykernel's own has a thread for it.
     assert "Shell channel" in cold["threads"], cold["threads"]
     assert forked["threads"] == [name for name in cold["threads"] if name != "Shell channel"], forked["threads"]
