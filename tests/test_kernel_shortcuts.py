@@ -250,7 +250,7 @@ def test_a_forked_kernels_reply_leaves_when_sent(stream_class: type[ZMQStream],
                                                   shell_sockets: tuple[zmq.Socket, zmq.Socket]) -> None:
     kernel_side, client_side = shell_sockets
     assert kernel_side.poll(5000), "the request should reach the kernel's socket"
-    sender, request = kernel_side.recv_multipart()
+    sender, _ = kernel_side.recv_multipart()
     stream = stream_class(kernel_side)  # on an event loop that never runs here
     sent: list[tuple[list[bytes], Any]] = []
     try:
