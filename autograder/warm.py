@@ -356,7 +356,10 @@ _unavailable: dict[tuple[tuple[str, str], ...], str] = {}
 _discards: dict[tuple[tuple[str, str], ...], int] = {}
 _modules: dict[tuple[tuple[str, str], ...], list[str]] = {}  # what `prestart` said the kernels will import
 DISCARDS_BEFORE_COLD = 3
+# Held while a template starts (seconds): whoever wants one waits for it rather than starting another.
 _registry_lock = threading.Lock()
+# `_modules` alone: `prestart` records there and returns, even while a template is starting.
+_modules_lock = threading.Lock()
 
 
 def _key(limits: Limits) -> tuple[tuple[str, str], ...]:
@@ -380,8 +383,10 @@ def _serving(limits: Limits) -> Zygote | None:
         template.close()
     if key in _unavailable:
         return None
+    with _modules_lock:
+        modules = _modules.get(key)
     try:
-        template = Zygote(limits, _modules.get(key))
+        template = Zygote(limits, modules)
     except (WarmStartUnavailable, OSError, subprocess.SubprocessError) as error:
         _unavailable[key] = str(error)
         if _is_root():  # without root, cold starts are simply how kernels start
@@ -433,12 +438,13 @@ def prestart(limits: Limits, modules: list[str] | None = None) -> None:
     and planning, it is ready about when the first kernel is wanted. A kernel wanted earlier waits
     for it in `template_for`, and never starts a second one. `modules`: what the kernels' notebooks
     import (`preload.for_notebooks`), which this process's templates for `limits` then preload,
-    this one and any that replaces it; the first caller to say decides.
+    this one and any that replaces it; the first caller to say decides. Returns at once, even while
+    an earlier call's template is still starting.
     """
     if limits.start != "warm":
         return
     if modules is not None:
-        with _registry_lock:
+        with _modules_lock:
             _modules.setdefault(_key(limits), modules)
     threading.Thread(target=template_for, args=(limits,), name="template-prestart", daemon=True).start()
 
@@ -471,4 +477,5 @@ def _stop_all() -> None:
             template.close()
         _templates.clear()
         _retired.clear()
-        _modules.clear()
+        with _modules_lock:
+            _modules.clear()

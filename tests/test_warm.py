@@ -202,6 +202,18 @@ def test_a_template_outlives_the_thread_that_started_it() -> None:
     assert template_pid() == template.host_pid
 
 
+def test_prestart_returns_while_a_template_is_starting() -> None:
+    """A batch calls `prestart` again after the command line's call: it must not wait for the template that
+    call is starting, and the grader's own work before its first kernel (collecting its garbage, importing
+    the tests' modules) goes on meanwhile."""
+    modules = preload.for_code(["import torch"])  # seconds of imports: still starting when the second call comes
+    warm.prestart(WARM, modules)
+    warm.prestart(WARM, modules)
+    assert not warm._templates, "the second prestart waited for the template to be ready"
+    template = warm.template_for(WARM)
+    assert template is not None and template.modules == modules
+
+
 def test_prestart_preloads_what_the_notebooks_import() -> None:
     warm.prestart(WARM, preload.for_code(["import numpy"]))
     _, printed = run(["import sys\nprint('numpy' in sys.modules, 'torch' in sys.modules)"], WARM)
