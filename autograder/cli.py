@@ -182,7 +182,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("assignments", nargs="+", metavar="ASSIGNMENT",
                    help="assignment id, or a glob as nbgrader takes it ('*': every assignment); several make one batch")
     p.add_argument("--course", default=".", help="the nbgrader course directory (default: here)")
-    p.add_argument("--jobs", type=int, default=default_jobs(), help="submissions graded at once (default: cores + 1)")
+    p.add_argument("--jobs", type=int, default=default_jobs(), help="submissions graded at once (default: cores + 2)")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                    help="grade on this Dask scheduler's workers instead of local threads (--jobs is then unused; "
                         "workers need the grader installed and the course directory at the same path)")
@@ -195,7 +195,7 @@ def parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="grade the bundled sample submissions end to end")
     p.add_argument("--target", help="course directory to create (default: demo/ in the repository)")
-    p.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: cores + 1)")
+    p.add_argument("--jobs", type=int, default=None, help="submissions graded at once (default: cores + 2)")
     p.add_argument("--limit", action="append", metavar="NAME=VALUE", help="override a sandbox limit")
     p.set_defaults(func=cmd_demo)
 

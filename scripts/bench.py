@@ -339,7 +339,7 @@ def median(values: list[float]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--per-assignment", type=int, default=22, help="submissions per assignment (default 22)")
-    parser.add_argument("--jobs", type=int, default=default_jobs(), help="autograder jobs (default: the autograder's, cores + 1)")
+    parser.add_argument("--jobs", type=int, default=default_jobs(), help="autograder jobs (default: the autograder's, cores + 2)")
     parser.add_argument("--limit", action="append", default=[], metavar="NAME=VALUE",
                         help="passed to autograder autograde (e.g. start=cold)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary course directories")

@@ -261,3 +261,10 @@ def test_a_grader_bug_fails_one_submission_and_logs_its_traceback(
     log = capsys.readouterr().err
     assert "autograder: the grader failed on zoe/toy:" in log
     assert "Traceback (most recent call last)" in log and "in broken_grader" in log
+
+
+def test_default_jobs_follow_the_cores_this_process_may_use() -> None:
+    """Two more than the cores it may run on (its CPU affinity, as a container's CPU set gives it)."""
+    probe = "import os; from autograder.settings import default_jobs; os.sched_setaffinity(0, {0}); print(default_jobs())"
+    printed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert printed.split() == ["3"]
