@@ -10,9 +10,11 @@ a syntax error, a file cut short). The same batch is graded
       copies of its course directory: right before (a) and right after it. This machine's speed drifts
       over the minutes (a) takes, so (b) is timed on both sides of it and their mean is compared;
   (c) as the floor: each submission's restored code cells run as a plain Python
-      script in a fork of a process that has torch imported already. It runs first, so
-      that torch's libraries are in the page cache for every timed run, not only for
-      those after the first.
+      script in a fork of a process that has torch imported already.
+
+Before anything is timed, one process imports what both graders, their kernels and the
+floor import: every timed run then finds their libraries in the page cache, not only
+the runs after the first of them to load each library.
 
 Each grader gets its own course directory, released as an instructor releases
 one (`nbgrader generate_assignment`, untimed, which also enters the assignment
@@ -53,6 +55,7 @@ sys.path.insert(0, str(ROOT))
 
 from wrong import all_wrong  # noqa: E402
 
+from autograder import preload  # noqa: E402
 from autograder.course import Course  # noqa: E402
 from autograder.read import Unreadable, read_submission  # noqa: E402
 from autograder.restore import restore  # noqa: E402
@@ -274,6 +277,15 @@ for cells in scripts:
 '''
 
 
+def read_libraries() -> None:
+    """Import, untimed, what nbgrader's and the autograder's commands and their kernels import, so that the
+    first timed run does not alone wait on the disk for the files it loads (tens of MiB, after other work
+    has pushed them out of the page cache)."""
+    modules = ["nbgrader.apps", "autograder.cli", "autograder.batch", *preload.everything()]
+    subprocess.run([sys.executable, "-c", "import importlib, sys\nfor name in sys.argv[1:]: importlib.import_module(name)",
+                    *modules], check=True, capture_output=True, cwd=ROOT)
+
+
 def run_floor(course: Course, batch: list[Submission], scratch: Path) -> Timing:
     """Each readable submission's restored notebook as one plain script, torch imported beforehand."""
     scripts: list[list[str]] = []
@@ -360,8 +372,7 @@ def main() -> int:
         print(f"cpu: {os.cpu_count()} cores, autograder jobs: {args.jobs}; nbgrader grades one at a time", flush=True)
 
         extra = [arg for pair in args.limit for arg in ("--limit", pair)]
-        # The floor first (it times each submission after its imports): it reads torch's libraries from disk into
-        # the page cache, which the autograder's first run would otherwise pay for every run after it.
+        read_libraries()
         floor_dir = scratch / "floor"
         floor_dir.mkdir()
         floor = run_floor(course, batch, floor_dir)
