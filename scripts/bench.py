@@ -12,9 +12,11 @@ a syntax error, a file cut short). The same batch is graded
   (c) as the floor: each submission's restored code cells run as a plain Python
       script in a fork of a process that has torch imported already.
 
-Before anything is timed, one process imports what both graders, their kernels and the
-floor import: every timed run then finds their libraries in the page cache, not only
-the runs after the first of them to load each library.
+Right before each timed grader command, one untimed process imports what both graders
+and their kernels import, so that each finds their libraries in the page cache, not only
+the commands after the first to load each library. Right before, because files read once
+are soon cold: on a machine that reclaims cold memory (DAMON's pageout), imports done
+before the floor were read from disk again by the first timed command, 20 s later.
 
 Each grader gets its own course directory, released as an instructor releases
 one (`nbgrader generate_assignment`, untimed, which also enters the assignment
@@ -287,9 +289,9 @@ for name in sys.argv[1:]:
 
 
 def read_libraries() -> None:
-    """Import, untimed, what nbgrader's and the autograder's commands and their kernels import, so that the
-    first timed run does not alone wait on the disk for the files it loads (tens of MiB, after other work
-    has pushed them out of the page cache)."""
+    """Import, untimed, what nbgrader's and the autograder's commands and their kernels import, so that a timed
+    run does not wait on the disk for the files it loads where another did not (tens of MiB, once other work
+    or the kernel's reclaim has pushed them out of the page cache)."""
     modules = ["nbgrader.apps", "autograder.cli", "autograder.batch", *preload.everything()]
     subprocess.run([sys.executable, "-c", WARM_UP, *modules], check=True, capture_output=True, cwd=ROOT)
 
@@ -380,18 +382,20 @@ def main() -> int:
         print(f"cpu: {os.cpu_count()} cores, autograder jobs: {args.jobs}; nbgrader grades one at a time", flush=True)
 
         extra = [arg for pair in args.limit for arg in ("--limit", pair)]
-        read_libraries()
         floor_dir = scratch / "floor"
         floor_dir.mkdir()
         floor = run_floor(course, batch, floor_dir)
         print(f"floor (plain script): {sum(floor.per_submission):.1f} s in all, median "
               f"{median(floor.per_submission):.2f} s per submission", flush=True)
         print(f"load average before: {load_average()}", flush=True)
+        read_libraries()
         before = run_autograder(ours, args.jobs, extra)
         print(f"autograder autograde, before nbgrader: {before.summary()} (inside its worker){before.usage_text()}",
               flush=True)
+        read_libraries()
         reference = run_nbgrader(theirs, len(batch))
         print(f"nbgrader autograde:                   {reference.summary()}{reference.usage_text()}", flush=True)
+        read_libraries()
         after = run_autograder(ours_again, args.jobs, extra)
         print(f"autograder autograde, after nbgrader:  {after.summary()} (inside its worker){after.usage_text()}",
               flush=True)
