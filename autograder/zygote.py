@@ -342,8 +342,7 @@ def main() -> None:
     control.connect(config["control"])
     started = time.monotonic()
     # Without the collector while importing: its full passes walk every object imported so far, again and
-    # again as torch's modules come in (a fifth of the imports' time); one collection afterwards finds
-    # what little garbage they left.
+    # again as torch's modules come in (a fifth of the imports' time).
     gc.disable()
     collections_before = collections_so_far()
     failed = preload(list(config["preload"]))
@@ -355,8 +354,10 @@ def main() -> None:
     os.environ.pop("MPLBACKEND", None)
     environment = dict(os.environ)
     # Objects that exist now are never collected; freezing them keeps the forks from writing to
-    # (and so copying) the template's pages when the collector walks them.
-    gc.collect()
+    # (and so copying) the template's pages when the collector walks them. The little garbage the imports
+    # left (about 11 thousand objects, 8 MB) is frozen with the rest rather than collected first: a
+    # collection walks all 400 thousand objects, about 0.2 s that every kernel of the batch would wait
+    # for, to free memory the forks share and never copy.
     gc.freeze()
     gc.enable()  # the forks inherit the collector's state, and the students' code needs it
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the template's forks

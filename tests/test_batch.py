@@ -21,7 +21,7 @@ from nbgrader.api import Gradebook
 
 from conftest import AUTOGRADER, FAST_LIMITS, grade, run_cli, sandbox_leftovers
 from notebooks import TOY_NOTEBOOK, with_answer
-from autograder import batch
+from autograder import batch, cli
 from autograder.course import Course
 from autograder.grade import AssignmentFiles
 from autograder.results import schema
@@ -222,6 +222,22 @@ def test_a_batch_grades_with_what_came_before_frozen(toy_course: Course, tmp_pat
     assert [item.result.score for item in graded] == [7]
     assert frozen_while_grading[0] > 10_000
     assert not collected.alive, "garbage made before the batch was frozen with the rest: it would never be collected"
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_command_pauses_the_collector_only_while_it_imports(enabled: bool) -> None:
+    """`autograder autograde` imports the grader with the collector off, then leaves it as it found it."""
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with cli.collector_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled() is enabled
+        with pytest.raises(RuntimeError), cli.collector_paused():
+            raise RuntimeError("an import failed")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
 
 
 class Cycle:
