@@ -225,18 +225,31 @@ def test_a_batch_grades_with_what_came_before_frozen(toy_course: Course, tmp_pat
 
 
 @pytest.mark.parametrize("enabled", [True, False])
-def test_the_command_pauses_the_collector_only_while_it_imports(enabled: bool) -> None:
-    """`autograder autograde` imports the grader with the collector off, then leaves it as it found it."""
+def test_the_command_imports_with_the_collector_off_then_freezes_what_it_imported(enabled: bool) -> None:
+    """`autograder autograde` imports the grader with the collector off, collects its garbage once, freezes the rest,
+    then leaves the collector as it found it."""
     was = gc.isenabled()
     (gc.enable if enabled else gc.disable)()
+    gc.unfreeze()
     try:
-        with cli.collector_paused():
+        with cli.importing():
             assert not gc.isenabled()
+            garbage = Cycle()
+            garbage.itself = garbage
+            collected = weakref.finalize(garbage, lambda: None)
+            kept = Cycle()
+            del garbage
         assert gc.isenabled() is enabled
-        with pytest.raises(RuntimeError), cli.collector_paused():
+        assert not collected.alive, "the imports' garbage should be collected before the rest is frozen"
+        assert all(tracked is not kept for generation in range(3) for tracked in gc.get_objects(generation)), (
+            "what the imports made should be frozen, out of the collector's generations")
+        frozen = gc.get_freeze_count()
+        with pytest.raises(RuntimeError), cli.importing():
             raise RuntimeError("an import failed")
         assert gc.isenabled() is enabled
+        assert gc.get_freeze_count() == frozen, "nothing is frozen after a failed import"
     finally:
+        gc.unfreeze()
         (gc.enable if was else gc.disable)()
 
 
