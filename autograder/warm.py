@@ -55,6 +55,9 @@ HERE = Path(__file__).parent
 JAIL_SCRIPTS = ("zygote.py", "isolate.py", "kernel_shortcuts.py")
 LICENCE = "licence"  # the uncovered proc of the template's namespace, in its runtime folder
 SOCKET_POLL_S = 0.002  # how often a forked kernel's sockets are looked for while it starts
+# matplotlib's list of the fonts, built by the setup (scripts/setup.sh, `build_font_list`): the template starts
+# from it rather than listing the fonts again (`zygote.seed_font_list`). The environment is bound into every jail.
+FONT_LIST = Path(sys.prefix) / "share" / "pytorch-katas" / "matplotlib"
 
 
 class WarmStartUnavailable(AutograderError):
@@ -63,6 +66,15 @@ class WarmStartUnavailable(AutograderError):
 
 class ForkFailed(AutograderError):
     """The template did not deliver a kernel for this submission; it starts cold instead."""
+
+
+def build_font_list() -> Path:
+    """Build matplotlib's list of the fonts into `FONT_LIST` (the setup runs this once), as a jail would: in a
+    process of its own, with that folder as its matplotlib cache. Returns the folder."""
+    FONT_LIST.mkdir(parents=True, exist_ok=True)
+    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], check=True,
+                   env={**os.environ, "MPLCONFIGDIR": str(FONT_LIST)})
+    return FONT_LIST
 
 
 def preload_modules() -> list[str]:
@@ -205,6 +217,7 @@ class Zygote:
             "keep": [str(p) for p in readonly_paths() if Path("/tmp") in p.parents or Path(HOME) in p.parents],
             "launcher": str(Path(importlib.import_module("ipykernel_launcher").__file__ or "ipykernel_launcher.py")),
             "kernel_options": KERNEL_OPTIONS,
+            "font_list": str(FONT_LIST),
         }
         command = jail_command(self.limits, writable=runtime) + [
             sys.executable, str(scripts / "zygote.py"), json.dumps(config),

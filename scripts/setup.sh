@@ -19,3 +19,5 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 .venv/bin/pip install --quiet --disable-pip-version-check -e '.[test]'
+# matplotlib's list of the fonts, built once: each batch's kernel template starts from it (autograder/warm.py).
+.venv/bin/python -c "from autograder.warm import build_font_list; build_font_list()"

@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import struct
 import threading
 import time
@@ -30,6 +31,7 @@ from conftest import FAST_LIMITS, REPO, by_name, grade, sandbox_leftovers
 from notebooks import TOY_NOTEBOOK
 from test_kernel_shortcuts import CELLS as IPYTHON_SYNTAX
 from autograder import preload, warm
+from autograder import run as run_module
 from autograder.course import Course
 from autograder.run import NotebookRun, run_notebook
 from autograder.sandbox import KERNEL_OPTIONS, Cgroups
@@ -532,3 +534,35 @@ def test_a_template_that_cannot_fork_falls_back_to_cold() -> None:
     assert template not in warm._templates.values()
     _, printed = run([check], WARM)
     assert printed[0].strip() == "True", "the next submission should get a new template"
+
+
+def test_the_setup_built_the_font_list_templates_start_from() -> None:
+    lists = sorted(warm.FONT_LIST.glob("fontlist-*.json"))
+    assert lists, f"no matplotlib font list in {warm.FONT_LIST}: scripts/setup.sh should build it"
+    assert json.loads(lists[0].read_text())["ttflist"], "the font list should name the fonts"
+
+
+def test_a_template_starts_from_the_font_list_it_is_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The template copies the setup's font list into its matplotlib cache before importing matplotlib, so its
+    kernels see that list, not one built again: here a copy with one more entry, which only the copy names. The
+    copy sits beside the setup's, in the environment, which the jail shows (a temporary folder it would not)."""
+    original = next(warm.FONT_LIST.glob("fontlist-*.json"))
+    built = json.loads(original.read_text())
+    built["ttflist"] = [*built["ttflist"], dict(built["ttflist"][0], name="Katas Marker Sans")]
+    folder = warm.FONT_LIST.parent / f"font-list-test-{os.getpid()}"
+    folder.mkdir()
+    try:
+        (folder / original.name).write_text(json.dumps(built))
+        monkeypatch.setattr(warm, "FONT_LIST", folder)
+        template = warm.Zygote(WARM, ["matplotlib.pyplot", *preload.KERNEL])
+        try:
+            notebook = new_notebook(cells=[new_code_cell(
+                "import matplotlib.font_manager as fm\nprint(sorted({f.name for f in fm.fontManager.ttflist}))")])
+            outcome = asyncio.run(run_module._run(notebook, WARM, template, seed=0))
+        finally:
+            template.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    assert outcome.cells[0].status == "ok", outcome.cells
+    names = "".join(output.get("text", "") for output in notebook.cells[0].outputs)
+    assert "Katas Marker Sans" in names, names
