@@ -85,9 +85,9 @@ def preload(modules: list[str]) -> list[str]:
     return failed
 
 
-def seed_font_list(folder: str | None) -> bool:
+def seed_font_list(folder: str | None) -> None:
     """Copy matplotlib's list of the fonts, built once by the setup (`warm.FONT_LIST`), into this jail's
-    matplotlib cache folder, before anything imports matplotlib; True when there was one to copy.
+    matplotlib cache folder, before anything imports matplotlib.
 
     The jail's cache folder starts empty, so importing matplotlib otherwise lists the fonts again in every
     template: it opens each of some 80 font files (20 to 40 MB read from disk when they are not in the page
@@ -96,12 +96,11 @@ def seed_font_list(folder: str | None) -> bool:
     """
     cache = os.environ.get("MPLCONFIGDIR")
     if not folder or not cache or not os.path.isdir(folder):
-        return False
-    names = [name for name in os.listdir(folder) if name.startswith("fontlist-") and name.endswith(".json")]
+        return
     os.makedirs(cache, exist_ok=True)
-    for name in names:
-        shutil.copyfile(os.path.join(folder, name), os.path.join(cache, name))
-    return bool(names)
+    for name in os.listdir(folder):
+        if name.startswith("fontlist-") and name.endswith(".json"):
+            shutil.copyfile(os.path.join(folder, name), os.path.join(cache, name))
 
 
 def cache_source_lines() -> None:
